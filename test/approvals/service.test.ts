@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { parsePolicy } from '../../gateway/policy/load.js';
 import { compilePolicy, evaluate, parseOperation, withGrants } from '../../gateway/policy/engine.js';
 import { ApprovalService } from '../../gateway/approvals/service.js';
-import { MemoryApprovalRepo } from '../../gateway/approvals/repo.js';
+import Database from 'better-sqlite3';
+import { MemoryApprovalRepo, type ApprovalRepo } from '../../gateway/approvals/repo.js';
+import { SqliteApprovalRepo } from '../../gateway/store/approvals-sqlite.js';
 import { ApprovalError } from '../../gateway/approvals/decide.js';
 import type { Actor } from '../../gateway/approvals/types.js';
 
@@ -21,10 +23,16 @@ rules:
 assert.ok(policy);
 const compiled = compilePolicy(policy);
 
+const repos: Array<[string, () => ApprovalRepo]> = [
+  ['memory', () => new MemoryApprovalRepo()],
+  ['sqlite', () => new SqliteApprovalRepo(new Database(':memory:'))],
+];
+
+for (const [repoName, makeRepo] of repos) {
 function setup(start = 1_000_000) {
   let now = start;
   const clock = { now: () => now, advance: (ms: number) => (now += ms) };
-  const service = new ApprovalService(new MemoryApprovalRepo(), policy!, clock.now);
+  const service = new ApprovalService(makeRepo(), policy!, clock.now);
   const op = parseOperation(policy!, 'openai', 'POST /v1/fine_tuning/jobs');
   assert.notEqual(typeof op, 'string');
   const decision = evaluate(compiled, { chain: 'support-bot', groups: [], connection: 'openai', operation: op as never });
@@ -47,7 +55,7 @@ function code(fn: () => unknown): string {
   assert.fail('expected an ApprovalError');
 }
 
-test('a held call carries who, what, the rule, approvers and its timeout', () => {
+test(`[${repoName}] ` + 'a held call carries who, what, the rule, approvers and its timeout', () => {
   const { hold } = setup();
   const a = hold();
   assert.equal(a.status, 'pending');
@@ -57,21 +65,21 @@ test('a held call carries who, what, the rule, approvers and its timeout', () =>
   assert.equal(a.runId, 'run-1');
 });
 
-test('the requester can never approve their own request, even with the admin token', () => {
+test(`[${repoName}] ` + 'the requester can never approve their own request, even with the admin token', () => {
   const { service, hold } = setup();
   const a = hold();
   assert.equal(code(() => service.answer(a.id, { subject: 'key:support-bot#1', groups: ['leads'], via: 'oidc' }, { action: 'approve', once: true })), 'CW_ERR_SELF_APPROVAL');
   assert.equal(code(() => service.answer(a.id, { subject: 'key:support-bot#1', groups: [], via: 'admin-token' }, { action: 'approve', once: true })), 'CW_ERR_SELF_APPROVAL');
 });
 
-test('only approver groups and named users may answer', () => {
+test(`[${repoName}] ` + 'only approver groups and named users may answer', () => {
   const { service, hold } = setup();
   assert.equal(code(() => service.answer(hold().id, outsider, { action: 'approve', once: true })), 'CW_ERR_NOT_APPROVER');
   assert.equal(service.answer(hold().id, carol, { action: 'approve', once: true }).status, 'approved');
   assert.equal(service.answer(hold().id, lead, { action: 'deny', reason: 'not now' }).status, 'denied');
 });
 
-test('two approvers racing: exactly one wins, the other gets a clear error', () => {
+test(`[${repoName}] ` + 'two approvers racing: exactly one wins, the other gets a clear error', () => {
   const { service, hold } = setup();
   const a = hold();
   const first = service.answer(a.id, lead, { action: 'approve', once: true });
@@ -79,7 +87,7 @@ test('two approvers racing: exactly one wins, the other gets a clear error', () 
   assert.equal(code(() => service.answer(a.id, carol, { action: 'deny', reason: 'no' })), 'CW_ERR_ALREADY_DECIDED');
 });
 
-test('answering an expired approval is a clear error; a denial needs a reason', () => {
+test(`[${repoName}] ` + 'answering an expired approval is a clear error; a denial needs a reason', () => {
   const { service, hold, clock } = setup();
   const a = hold();
   assert.equal(code(() => service.answer(a.id, lead, { action: 'deny', reason: ' ' })), 'CW_ERR_REASON_REQUIRED');
@@ -89,7 +97,7 @@ test('answering an expired approval is a clear error; a denial needs a reason', 
   assert.equal(code(() => service.get('apr_nope')), 'CW_ERR_APPROVAL_NOT_FOUND');
 });
 
-test('approve --for makes a grant that the engine honours until it expires; it cannot exceed the rule ttl', () => {
+test(`[${repoName}] ` + 'approve --for makes a grant that the engine honours until it expires; it cannot exceed the rule ttl', () => {
   const { service, hold, clock } = setup();
   assert.equal(code(() => service.answer(hold().id, lead, { action: 'approve', forMs: 2 * 3_600_000 })), 'CW_ERR_TTL_EXCEEDED');
   const a = service.answer(hold().id, lead, { action: 'approve', forMs: 2000 });
@@ -104,7 +112,7 @@ test('approve --for makes a grant that the engine honours until it expires; it c
   assert.equal(evaluate(withGrants(compiled, grants), { ...req, now: clock.now() }).effect, 'approve');
 });
 
-test('a revoked grant stops at once', () => {
+test(`[${repoName}] ` + 'a revoked grant stops at once', () => {
   const { service, hold } = setup();
   const a = service.answer(hold().id, lead, { action: 'approve', forMs: 60_000 });
   assert.ok(a.grant?.mode === 'for');
@@ -113,7 +121,7 @@ test('a revoked grant stops at once', () => {
   assert.equal(service.revokeGrant(a.grant.grantId), false);
 });
 
-test('a once-approval releases exactly one matching call', () => {
+test(`[${repoName}] ` + 'a once-approval releases exactly one matching call', () => {
   const { service, hold } = setup();
   const a = service.answer(hold().id, lead, { action: 'approve', once: true });
   assert.equal(service.consumeOnce(a.id, 'etl', 'openai', 'POST /v1/fine_tuning/jobs'), undefined, 'another chain');
@@ -122,8 +130,8 @@ test('a once-approval releases exactly one matching call', () => {
   assert.equal(service.consumeOnce(a.id, 'support-bot', 'openai', 'POST /v1/fine_tuning/jobs'), undefined, 'only once');
 });
 
-test('wait() resolves on approval, on denial, and on timeout', async () => {
-  const real = new ApprovalService(new MemoryApprovalRepo(), policy!);
+test(`[${repoName}] ` + 'wait() resolves on approval, on denial, and on timeout', async () => {
+  const real = new ApprovalService(makeRepo(), policy!);
   const op = parseOperation(policy!, 'openai', 'POST /v1/fine_tuning/jobs') as never;
   const decision = evaluate(compiled, { chain: 'support-bot', groups: [], connection: 'openai', operation: op });
   const mk = (timeoutMs: number) => real.createCall({ chain: 'support-bot', subject: 's', groups: [], runId: null, connection: 'openai', operation: 'POST /v1/fine_tuning/jobs', summary: {}, decision: { ...decision, approval: { ...decision.approval!, timeoutMs } } });
@@ -144,7 +152,7 @@ test('wait() resolves on approval, on denial, and on timeout', async () => {
   assert.equal(real.get(c.id).status, 'expired');
 });
 
-test('a client that stops waiting leaves the approval pending', async () => {
+test(`[${repoName}] ` + 'a client that stops waiting leaves the approval pending', async () => {
   const { service, hold } = setup();
   const a = hold();
   const ac = new AbortController();
@@ -154,7 +162,7 @@ test('a client that stops waiting leaves the approval pending', async () => {
   assert.equal(service.get(a.id).status, 'pending');
 });
 
-test('access requests take their approvers from the connection\'s approve rules and need a duration', () => {
+test(`[${repoName}] ` + 'access requests take their approvers from the connection\'s approve rules and need a duration', () => {
   const { service } = setup();
   const r = service.createAccess({ chain: 'etl', subject: 'dev:bob', connection: 'openai', operation: 'POST /v1/embeddings', reason: 'RAG index' });
   assert.deepEqual(r.approvers, ['group:leads', 'user:carol']);
@@ -164,3 +172,4 @@ test('access requests take their approvers from the connection\'s approve rules 
   assert.equal(ok.status, 'approved');
   assert.equal(service.activeGrants()[0]?.chain, 'etl');
 });
+}

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CancellationTokenSource, CodeActionKind, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocuments, TextDocumentSyncKind,
+  CancellationTokenSource, CodeActionKind, MessageType, ShowMessageNotification, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocuments, TextDocumentSyncKind,
   type CancellationToken, type Connection, type InitializeParams, type InitializeResult, type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -216,8 +216,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       await ready;
       const file = fileURLToPath(doc.uri);
       const p = projects.find((x) => x.isPolicyFile(file));
-      if (p) policyChanged(p, p.updatePolicy(doc.getText()), doc.version);
-      else {
+      if (p) {
+        const update = p.updatePolicy(doc.getText());
+        // Opening the file as it is on disk changes nothing, but the editor still wants its diagnostics.
+        if (update === 'unchanged') publishPolicy(p, doc.version);
+        else policyChanged(p, update, doc.version);
+      } else {
         // A policy file of no project (another folder's, a copy): still checked as you type.
         const diagnostics = parsePolicy(doc.getText(), file).diagnostics.map((d) => policyDiagnosticToLsp(d, settings));
         void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
@@ -339,7 +343,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const project = projectFor(file);
     if (!project) return lspError('CW_LSP_NOT_IN_WORKSPACE', file);
     if (!project.policy) {
-      void connection.window.showErrorMessage('Chainwarden: cannot request access: chainwarden.yaml has errors or is missing.');
+      showMessage(MessageType.Error, 'Chainwarden: cannot request access: chainwarden.yaml has errors or is missing.');
       return lspError('CW_LSP_NO_POLICY');
     }
     const req = { chain: args.chain!, connection: args.connection!, operation: args.operation! };
@@ -349,15 +353,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         { ...req, reason, source: { file: project.workspace.relative(file), ...(args.line ? { line: args.line } : {}) } },
         { policy: project.policy, adminUrl: settings.gatewayAdminUrl, env },
       );
-      if (result.via === 'gateway') void connection.window.showInformationMessage(`Chainwarden: ${result.message}`);
-      else void connection.window.showWarningMessage(`Chainwarden: ${result.message}`);
+      showMessage(result.via === 'gateway' ? MessageType.Info : MessageType.Warning, `Chainwarden: ${result.message}`);
       return { id: result.id, status: result.status, via: result.via, ...(result.path ? { path: result.path } : {}) };
     } catch (e) {
       const message = `Chainwarden: access request failed: ${(e as Error).message}`;
-      void connection.window.showErrorMessage(message);
+      showMessage(MessageType.Error, message);
       return lspError('CW_LSP_REQUEST_FAILED', (e as Error).message);
     }
   });
+
+  /** window/showMessage (a notification: nothing waits for the user to dismiss it). */
+  function showMessage(type: MessageType, message: string): void {
+    void connection.sendNotification(ShowMessageNotification.type, { type, message });
+  }
 
   connection.onShutdown(() => {
     scan?.cancel();

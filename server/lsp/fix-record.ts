@@ -30,6 +30,10 @@ export class FixRecords {
     this.byUri.delete(uri);
   }
 
+  all(): IterableIterator<DocumentRecord> {
+    return this.byUri.values();
+  }
+
   clear(): void {
     this.byUri.clear();
   }

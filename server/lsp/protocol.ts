@@ -30,3 +30,31 @@ export interface RequestAccessResult {
   /** The request file, when written to disk. */
   path?: string;
 }
+
+/** Custom requests (client → server). */
+export const Requests = {
+  /** Every resource use the server knows in the workspace (approved ones too): the scan inventory. */
+  inventory: 'chainwarden/inventory',
+  /** Scan every file of the workspace again; resolves when the scan is done. */
+  scanWorkspace: 'chainwarden/scanWorkspace',
+} as const;
+
+/** One resource use in the inventory: DESIGN.md's scan JSON fields, with the file's URI. */
+export interface InventoryEntry {
+  uri: string;
+  /** Relative to the project root, with `/` separators. */
+  file: string;
+  line: number;
+  column: number;
+  kind: string;
+  provider: string | null;
+  chain: string | null;
+  connection: string | null;
+  status: string;
+  severity: string;
+  message: string;
+}
+
+export interface InventoryResult {
+  entries: InventoryEntry[];
+}

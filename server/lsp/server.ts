@@ -20,7 +20,7 @@ import { lspError } from './errors.js';
 import { FixRecords } from './fix-record.js';
 import { hoverMarkdown } from './hover.js';
 import { Project, type PolicyUpdate } from './project.js';
-import { Commands, SETTINGS_SECTION, type RequestAccessArgs } from './protocol.js';
+import { Commands, Requests, SETTINGS_SECTION, type InventoryResult, type RequestAccessArgs } from './protocol.js';
 import { ValidationQueue, pause } from './queue.js';
 import { defaultReason, requestAccess } from './request-access.js';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings.js';
@@ -86,7 +86,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     await reloadSettings();
     rebuildProjects();
     markReady();
-    startWorkspaceScan();
+    void startWorkspaceScan();
   });
 
   async function reloadSettings(): Promise<void> {
@@ -158,10 +158,10 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   }
 
   /** Analyses every file of every project that is not open (open ones go through the queue), with progress. */
-  function startWorkspaceScan(): void {
+  function startWorkspaceScan(): Promise<void> {
     scan?.cancel();
     const source = (scan = new CancellationTokenSource());
-    void (async () => {
+    return (async () => {
       const progress = await connection.window.createWorkDoneProgress();
       progress.begin('Chainwarden', 0, 'scanning the workspace', true);
       try {
@@ -360,6 +360,23 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       showMessage(MessageType.Error, message);
       return lspError('CW_LSP_REQUEST_FAILED', (e as Error).message);
     }
+  });
+
+  connection.onRequest(Requests.inventory, async (): Promise<InventoryResult> => {
+    await ready;
+    const entries: InventoryResult['entries'] = [];
+    for (const r of records.all()) {
+      for (const { finding: f } of r.entries) {
+        entries.push({ uri: r.uri, file: f.file, line: f.line, column: f.column, kind: f.kind, provider: f.provider, chain: f.chain, connection: f.connection, status: f.status, severity: f.severity, message: f.message });
+      }
+    }
+    return { entries };
+  });
+
+  connection.onRequest(Requests.scanWorkspace, async (): Promise<void> => {
+    await ready;
+    rebuildProjects();
+    await startWorkspaceScan();
   });
 
   /** window/showMessage (a notification: nothing waits for the user to dismiss it). */

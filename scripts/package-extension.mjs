@@ -29,7 +29,8 @@ execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '
 //    (for Start Gateway) is an ES module run as its own process. better-sqlite3 is native: it ships
 //    beside the CLI bundle, built for the Node that installed it.
 rmSync(OUT, { recursive: true, force: true });
-const common = { bundle: true, platform: 'node', target: 'node20', minify: true, legalComments: 'none', logLevel: 'warning' };
+const dev = args.has('--no-vsix'); // a development bundle: readable, with source maps for the debugger
+const common = { bundle: true, platform: 'node', target: 'node20', minify: !dev, sourcemap: dev, legalComments: 'none', logLevel: 'warning' };
 await esbuild.build({ ...common, entryPoints: [join(ROOT, 'client/extension.ts')], outfile: join(OUT, 'extension.cjs'), format: 'cjs', external: ['vscode'] });
 await esbuild.build({ ...common, entryPoints: [join(ROOT, 'server/main.ts')], outfile: join(OUT, 'server.cjs'), format: 'cjs' });
 await esbuild.build({

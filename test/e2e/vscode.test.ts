@@ -33,7 +33,7 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
   const policyFile = join(ws, 'chainwarden.yaml');
   writeFileSync(policyFile, readFileSync(policyFile, 'utf8').replace('listen: 127.0.0.1:8790', `listen: 127.0.0.1:${dataPort}`).replace('admin: 127.0.0.1:8791', `admin: 127.0.0.1:${adminPort}`));
   // Code that goes through the gateway points at its data-plane port.
-  for (const rel of readdirSync(ws, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|js)$/.test(f))) {
+  for (const rel of readdirSync(ws, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|js)$|(^|\/)\.env/.test(f))) {
     const file = join(ws, rel);
     writeFileSync(file, readFileSync(file, 'utf8').replaceAll('127.0.0.1:8790', `127.0.0.1:${dataPort}`));
   }

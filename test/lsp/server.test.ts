@@ -146,6 +146,29 @@ test('language server over stdio', async (t) => {
     assert.deepEqual(byCode(await client.diagnostics('src/secret.ts'), 'CW003'), []);
   });
 
+  await t.test('an edit re-analyses the changed file and its importers, not unrelated files', async () => {
+    const configText = fixtureText('src/config.ts');
+    await client.open('src/config.ts', configText);
+    await client.diagnostics('src/config.ts');
+    let since = client.notifications.length;
+    await client.change('src/config.ts', configText.replace("'http://127.0.0.1:8790'", "'https://api.openai.com'"));
+    const secret = await diagnosticsAfter(client, 'src/secret.ts', since, (d) => d.length > 0);
+    assert.deepEqual(secret.map((d) => d.code), ['CW002'], 'the importer now calls OpenAI directly');
+    const touched = client.notifications.slice(since).filter((n) => n.method === 'textDocument/publishDiagnostics').map((n) => n.params.uri);
+    assert.ok(!touched.includes(client.uri('src/direct.ts')), 'direct.ts does not import config.ts');
+    since = client.notifications.length;
+    await client.change('src/config.ts', configText);
+    assert.deepEqual(await diagnosticsAfter(client, 'src/secret.ts', since, () => true), []);
+  });
+
+  await t.test('hover on an allowed call names the rule that allowed it', async () => {
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri('src/secret.ts') }, position: { line: 5, character: 30 } })) as Hover;
+    const text = markdown(hover);
+    assert.match(text, /\*\*approved\*\*/);
+    assert.match(text, /ALLOW: chain support-bot → openai "POST \/v1\/chat\/completions"/);
+    assert.match(text, /rule: support chats with OpenAI/);
+  });
+
   let requestArgs: Record<string, unknown> | undefined;
   await t.test('"Request access" writes the request to .chainwarden/requests when no gateway answers', async () => {
     const diags = await client.diagnostics('src/claude.ts');

@@ -16,7 +16,13 @@ export const lsp: Command = {
     // The connection owns the process from here: it exits on the client's "exit" notification or when stdin closes.
     return new Promise<number>((resolve) => {
       connection.onExit(() => resolve(0));
-      ctx.signal.addEventListener('abort', () => resolve(0), { once: true });
+      // The client went away without "exit" (its end of the pipe closed).
+      process.stdin.once('end', () => resolve(0));
+      ctx.signal.addEventListener('abort', () => {
+        connection.dispose();
+        process.stdin.destroy();
+        resolve(0);
+      }, { once: true });
     });
   },
 };

@@ -89,7 +89,7 @@ test('conversions: severity from the finding, settings override per status, "off
   assert.equal(d.codeDescription!.href, 'https://docs.example/rules/CW006.md');
   assert.equal(d.source, 'chainwarden');
   const p = policyDiagnosticToLsp({ file: 'x', line: 2, column: 3, endLine: 2, endColumn: 9, severity: 'error', message: 'bad', code: 'CW_POLICY_SHAPE' }, DEFAULT_SETTINGS);
-  assert.match(p.codeDescription!.href, /\/docs\/policy\.md#cw_policy_shape$/);
+  assert.match(p.codeDescription!.href, /\/docs\/policy\.md#errors$/);
 });
 
 test('settings: wrong types fall back to defaults', () => {

@@ -236,7 +236,7 @@ test('language server over stdio', async (t) => {
     assert.equal(d.severity, 1);
     assert.match(String(d.message), /antropic/);
     assert.match(String(d.code), /^CW_POLICY_/);
-    assert.match(d.codeDescription!.href, /policy\.md#cw_policy_/);
+    assert.match(d.codeDescription!.href, /policy\.md#errors$/);
 
     const since = client.notifications.length;
     await client.change('chainwarden.yaml', policyText + claudeRule);

@@ -123,7 +123,11 @@ export class Evaluator {
     if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
       const a = this.eval(node.left, info);
       // An unset variable or a missing value falls back to the default the code writes.
-      if (a.t === 'env' || a.t === 'undef') return this.eval(node.right, info);
+      if (a.t === 'env' || a.t === 'undef') {
+        const b = this.eval(node.right, info);
+        // `process.env.X || ''` only silences the type checker: the value is still X's.
+        return a.t === 'env' && b.t === 'str' && b.v === '' ? a : b;
+      }
       if (op === ts.SyntaxKind.BarBarToken && a.t === 'str' && a.v === '') return this.eval(node.right, info);
       return a;
     }

@@ -105,7 +105,7 @@ export class PolicyChecker {
     if (d.endpoint.fixProperty) fix.baseUrlProperty = d.endpoint.fixProperty;
     if (use.credential && use.credential.state !== 'default' && use.credential.range) fix.apiKeyRange = use.credential.range;
     if (use.credential?.env) fix.envVar = use.credential.env;
-    const base = { file: relFile, ...use.range, kind: use.entry.kind, provider: use.provider, target: targetText, chain, catalogId: use.entry.id };
+    const base: Omit<Finding, 'connection' | 'status' | 'rule' | 'severity' | 'message' | 'code'> = { file: relFile, ...use.range, kind: use.entry.kind, provider: use.provider, target: targetText, chain, catalogId: use.entry.id };
     const finish = (status: ScanStatus, connection: string | null, rule: string | null, message: string): Finding => {
       if (connection) fix.connection = connection;
       return { ...base, connection, status, rule, severity: this.severity(status), message, code: ruleForStatus(status).code, catalogId: use.entry.id, fix };
@@ -124,6 +124,8 @@ export class PolicyChecker {
       return finish('unapproved', null, null, `${who} calls ${where}, which no connection in the policy covers`);
     }
     const conn = this.policy.connections[route.connection]!;
+    // Behind the gateway, a raw client's real provider is the connection's upstream, not the gateway's address.
+    if (use.entry.provider === null && use.describedBy.provider === null) base.provider = conn.provider ?? parseEndpoint(conn.upstream)?.host ?? base.provider;
     const ownSecret = this.holdsProviderSecret(use, conn);
     if (ownSecret) return finish('bypass', route.connection, null, `${who} goes through the gateway but holds the provider's own credential (${ownSecret}); pass the chain key and let the gateway inject the real one`);
     const op = this.operationFor(use, route.rest);
@@ -136,9 +138,12 @@ export class PolicyChecker {
       return finish('approved', route.connection, decision.rule, `${who} goes through the gateway (connection "${route.connection}"): ${opText} is ${decision.effect === 'flag' ? 'allowed and flagged' : 'allowed'} by rule "${decision.rule}"`);
     }
     if (decision.effect === 'approve') return finish('needs-approval', route.connection, decision.rule, `${who} goes through the gateway (connection "${route.connection}"): ${opText} needs approval (rule "${decision.rule}")`);
-    if (op.kind === 'mcp') {
-      const partial = this.partialMcpRule(route.connection, chain);
-      if (partial) return finish('approved', route.connection, partial, `${who} goes through the gateway (connection "${route.connection}"): some tools are allowed by rule "${partial}"`);
+    // An MCP client or an HTTP client instance (axios.create) has no single operation: it is approved when the
+    // chain may do something on the connection; each call is still checked by the gateway.
+    const clientOnly = op.kind === 'mcp' || (use.entry.kind === 'http' && !use.method);
+    if (clientOnly) {
+      const partial = this.partialRule(route.connection, chain);
+      if (partial) return finish('approved', route.connection, partial, `${who} goes through the gateway (connection "${route.connection}"): some ${op.kind === 'mcp' ? 'tools are' : 'operations are'} allowed by rule "${partial}"`);
     }
     const why = decision.reasons.length ? decision.reasons[0] : decision.errors[0] ?? 'no rule allows it';
     return finish('unapproved', route.connection, decision.rule, `${who} goes through the gateway (connection "${route.connection}"), but ${opText} is not allowed for ${chainText}: ${why}`);
@@ -199,7 +204,7 @@ export class PolicyChecker {
     return { kind: 'http', method: op.method, path };
   }
 
-  private partialMcpRule(connection: string, chain: string | null): string | null {
+  private partialRule(connection: string, chain: string | null): string | null {
     for (const r of this.policy!.rules) {
       if (!r.connections.includes(connection) || (!r.allow.length && !r.flag.length)) continue;
       if (!r.chains || r.chains.some((c) => c === '*' || c === chain || (chain !== null && /[*?]/.test(c) && compileGlob(c, '/').test(chain)))) return r.name;

@@ -2,7 +2,8 @@
  * The TypeScript/JavaScript language module: finds catalog constructs in a file and resolves their
  * endpoint, credential and model. One parse per file (cached); imports are followed file by file.
  */
-import ts from 'typescript';
+import tsc from './ts.js';
+import type * as ts from 'typescript';
 import { dirname } from 'node:path';
 import { chatEntryForInit, matchJs, type CatalogEntry, type JsMatch } from '../../catalog/index.js';
 import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
@@ -90,12 +91,12 @@ export class TypeScriptAnalyzer implements EvalHost {
       const uses: ResourceUse[] = [];
       const secrets: SecretHit[] = [];
       const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node) || ts.isNewExpression(node)) uses.push(...this.usesAt(node, info));
-        else if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+        if (tsc.isCallExpression(node) || tsc.isNewExpression(node)) uses.push(...this.usesAt(node, info));
+        else if (tsc.isStringLiteral(node) || tsc.isNoSubstitutionTemplateLiteral(node)) {
           const hit = classifySecret(node.text, fieldNameOf(node), rangeOf(node, info.sf));
           if (hit) secrets.push(hit);
         }
-        ts.forEachChild(node, visit);
+        tsc.forEachChild(node, visit);
       };
       visit(info.sf);
       deps.delete(file);
@@ -130,7 +131,7 @@ export class TypeScriptAnalyzer implements EvalHost {
     const args = [...(node.arguments ?? [])];
     const range = rangeOf(node, info.sf);
     const base = { entry, file: info.file, range, label: match.label };
-    const options = args.find((a) => ts.isObjectLiteralExpression(a));
+    const options = args.find((a) => tsc.isObjectLiteralExpression(a));
     const optionsRange = options ? { optionsRange: rangeOf(options, info.sf) } : {};
     switch (entry.special) {
       case 'init-chat-model':
@@ -144,7 +145,7 @@ export class TypeScriptAnalyzer implements EvalHost {
       case 'http-call': {
         const target = this.endpoint(entry.endpoint, args, info);
         if (target.state === 'set' && !/^[a-z][a-z0-9+.-]*:/i.test(target.value)) return []; // a same-origin path, not an external resource
-        const verb = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text.toLowerCase() : '';
+        const verb = tsc.isPropertyAccessExpression(node.expression) ? node.expression.name.text.toLowerCase() : '';
         const method = HTTP_VERBS.has(verb) ? verb.toUpperCase() : (this.stringAt(args, ['1.method', '0.method'], info) ?? 'GET').toUpperCase();
         return [{ ...base, provider: hostOf(target), describedBy: entry, target, credential: null, model: null, method }];
       }
@@ -206,11 +207,11 @@ export class TypeScriptAnalyzer implements EvalHost {
       if (server.t !== 'obj') target = { state: 'unresolved', why: server.t === 'unknown' ? server.why : 'server config is not static' };
       else if (server.props.has('url')) {
         const node = prop.node;
-        const holder = ts.isPropertyAssignment(node) ? node.initializer : node;
+        const holder = tsc.isPropertyAssignment(node) ? node.initializer : node;
         target = this.endpoint({ from: ['0.url'] }, [holder as ts.Expression], this.module(prop.sf.fileName) ?? info);
       } else if (server.props.has('command')) {
         const node = prop.node;
-        const holder = ts.isPropertyAssignment(node) ? node.initializer : node;
+        const holder = tsc.isPropertyAssignment(node) ? node.initializer : node;
         target = this.stdioTarget([holder as ts.Expression], '0', this.module(prop.sf.fileName) ?? info);
       } else target = { state: 'unresolved', why: 'server has neither url nor command' };
       const provider = target.state === 'set' && target.value.startsWith('stdio:') ? stdioProvider(target) : hostOf(target);
@@ -356,13 +357,13 @@ function stdioProvider(target: Resolution): string | null {
 function fieldNameOf(node: ts.Node): string | null {
   const p = node.parent;
   if (!p) return null;
-  if (ts.isPropertyAssignment(p) && p.initializer === node) return p.name.getText();
-  if (ts.isVariableDeclaration(p) && p.initializer === node) return p.name.getText();
-  if (ts.isBinaryExpression(p) && p.right === node && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  if (tsc.isPropertyAssignment(p) && p.initializer === node) return p.name.getText();
+  if (tsc.isVariableDeclaration(p) && p.initializer === node) return p.name.getText();
+  if (tsc.isBinaryExpression(p) && p.right === node && p.operatorToken.kind === tsc.SyntaxKind.EqualsToken) {
     const left = p.left;
-    return ts.isPropertyAccessExpression(left) ? left.name.text : left.getText();
+    return tsc.isPropertyAccessExpression(left) ? left.name.text : left.getText();
   }
-  if (ts.isPropertyDeclaration(p) && p.initializer === node) return p.name.getText();
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) return fieldNameOf(p);
+  if (tsc.isPropertyDeclaration(p) && p.initializer === node) return p.name.getText();
+  if (tsc.isBinaryExpression(p) && p.operatorToken.kind === tsc.SyntaxKind.QuestionQuestionToken) return fieldNameOf(p);
   return null;
 }

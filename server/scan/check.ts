@@ -110,7 +110,10 @@ export class PolicyChecker {
       if (connection) fix.connection = connection;
       return { ...base, connection, status, rule, severity: this.severity(status), message, code: ruleForStatus(status).code, catalogId: use.entry.id, fix };
     };
-    if (!this.policy || !this.compiled) return finish('unknown', null, null, `${who}${targetText ? ` → ${targetText}` : ''}: no chainwarden.yaml, so the policy cannot be checked`);
+    if (!this.policy || !this.compiled) {
+      const where = use.target.state === 'unresolved' ? ` (endpoint not resolvable statically: ${use.target.why})` : targetText ? ` → ${targetText}` : '';
+      return finish('unknown', null, null, `${who}${where}: no chainwarden.yaml, so the policy cannot be checked`);
+    }
 
     const route = this.route(use);
     const gatewayUrl = (conn: string | null): string | undefined => this.gatewayUrlFor(use, conn);

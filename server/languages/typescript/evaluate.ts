@@ -272,10 +272,9 @@ export class Evaluator {
       if (!decl.initializer) return unknown(`${decl.name.getText(mod.sf)} has no initializer`);
       const spec = requireSpecifier(decl.initializer);
       if (spec !== undefined) return this.importValue(mod, spec, '*');
-      if (!isConst(decl)) {
-        // `let`/`var`: the initializer counts only if nothing reassigns the name later, which we do not track.
-        const v = this.eval(decl.initializer, mod);
-        return v.t === 'str' || v.t === 'use' || v.t === 'obj' || v.t === 'ref' ? v : v;
+      // `let`/`var`: the initializer counts only if nothing in the file assigns the name again.
+      if (!isConst(decl) && tsc.isIdentifier(decl.name) && this.reassigned(mod.sf).has(decl.name.text)) {
+        return unknown(`${decl.name.text} is reassigned`);
       }
       return this.eval(decl.initializer, mod);
     }
@@ -283,6 +282,23 @@ export class Evaluator {
     if (tsc.isFunctionDeclaration(decl)) return fnValue(decl, mod.sf);
     if (tsc.isClassDeclaration(decl)) return this.classValue(decl, mod);
     return unknown(`${tsc.SyntaxKind[decl.kind]} declaration`);
+  }
+
+  private readonly assigned = new WeakMap<ts.SourceFile, Set<string>>();
+
+  /** Names assigned anywhere in the file after their declaration (`x = …`, `x += …`, `x++`). Scope-blind, so it errs towards unknown. */
+  private reassigned(sf: ts.SourceFile): Set<string> {
+    let names = this.assigned.get(sf);
+    if (names) return names;
+    const found = new Set<string>();
+    const visit = (n: ts.Node): void => {
+      if (tsc.isBinaryExpression(n) && n.operatorToken.kind >= tsc.SyntaxKind.FirstAssignment && n.operatorToken.kind <= tsc.SyntaxKind.LastAssignment && tsc.isIdentifier(n.left)) found.add(n.left.text);
+      else if ((tsc.isPrefixUnaryExpression(n) || tsc.isPostfixUnaryExpression(n)) && tsc.isIdentifier(n.operand) && (n.operator === tsc.SyntaxKind.PlusPlusToken || n.operator === tsc.SyntaxKind.MinusMinusToken)) found.add(n.operand.text);
+      tsc.forEachChild(n, visit);
+    };
+    visit(sf);
+    this.assigned.set(sf, (names = found));
+    return names;
   }
 
   private bindingElement(el: ts.BindingElement, info: ModuleInfo): Value {
@@ -340,7 +356,12 @@ export class Evaluator {
       const mod = this.host.module(callee.sf.fileName) ?? info;
       return this.eval(callee.body, mod);
     }
-    if (tsc.isIdentifier(node.expression) && node.expression.text === 'String' && args[0]) return this.eval(args[0], info);
+    if (tsc.isIdentifier(node.expression) && node.expression.text === 'String' && args[0]) {
+      const v = this.eval(args[0], info);
+      const text = scalarText(v);
+      if (text !== undefined) return { t: 'str', v: text };
+      if (v.t === 'env' || v.t === 'unknown') return v;
+    }
     return unknown(`result of ${clip(node.expression.getText(info.sf))}(…)`);
   }
 }

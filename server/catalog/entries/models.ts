@@ -207,6 +207,22 @@ export const MODEL_ENTRIES: CatalogEntry[] = [
   openaiCompatible('deepseek.chat', 'DeepSeek chat model', 'deepseek', '@langchain/deepseek', 'ChatDeepSeek', 'https://api.deepseek.com', 'DEEPSEEK_API_KEY', '', 'deepseek'),
   openaiCompatible('xai.chat', 'xAI chat model', 'xai', '@langchain/xai', 'ChatXAI', 'https://api.x.ai/v1', 'XAI_API_KEY', '/v1', 'xai'),
   {
+    id: 'openai.sdk', title: 'OpenAI SDK client', kind: 'chat_model', provider: 'openai',
+    js: [{ module: 'openai', exports: ['default', 'OpenAI'] }],
+    python: [{ module: 'openai', name: 'OpenAI' }],
+    endpoint: { from: ['0.baseURL'], env: ['OPENAI_BASE_URL'], default: 'https://api.openai.com/v1', fixProperty: 'baseURL', gatewaySuffix: '/v1' },
+    credential: { from: ['0.apiKey'], env: ['OPENAI_API_KEY'] },
+    operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
+  },
+  {
+    id: 'anthropic.sdk', title: 'Anthropic SDK client', kind: 'chat_model', provider: 'anthropic',
+    js: [{ module: '@anthropic-ai/sdk', exports: ['default', 'Anthropic'] }],
+    python: [{ module: 'anthropic', name: 'Anthropic' }],
+    endpoint: { from: ['0.baseURL'], env: ['ANTHROPIC_BASE_URL'], default: 'https://api.anthropic.com', fixProperty: 'baseURL', gatewaySuffix: '' },
+    credential: { from: ['0.apiKey'], env: ['ANTHROPIC_API_KEY'] },
+    operation: { kind: 'http', method: 'POST', path: '/v1/messages' },
+  },
+  {
     id: 'langchain.init-chat-model', title: 'initChatModel("provider:model")', kind: 'chat_model', provider: null,
     js: [{ module: 'langchain/chat_models/universal', exports: ['initChatModel'] }, { module: 'langchain', exports: ['initChatModel'] }],
     python: [{ module: 'langchain.chat_models', name: 'init_chat_model' }],

@@ -112,3 +112,33 @@ test('scanAll lists source files only, skips node_modules and .d.ts, and is stab
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('fix data for code actions on the example: gateway URL, key span, env var, operation', async () => {
+  const { EXAMPLE_DIR, EXAMPLE_POLICY } = await import('../helpers/paths.js');
+  const ws = new Workspace({ root: EXAMPLE_DIR, policyFile: EXAMPLE_POLICY });
+  const [tavily] = ws.analyzeFile('src/tools/search.ts');
+  assert.equal(tavily?.status, 'bypass');
+  assert.deepEqual(tavily?.fix, {
+    optionsRange: { line: 4, column: 43, endLine: 4, endColumn: 102 },
+    baseUrlProperty: 'apiBaseUrl',
+    apiKeyRange: { line: 4, column: 74, endLine: 4, endColumn: 100 },
+    envVar: 'TAVILY_API_KEY',
+    gatewayBaseUrl: 'http://127.0.0.1:8790/tavily',
+    connection: 'tavily',
+  });
+  const [model] = ws.analyzeFile('src/model.ts');
+  assert.equal(model?.fix?.operation, 'POST /v1/chat/completions');
+  // The base URL is written in this file: its span is the template literal.
+  assert.deepEqual(model?.fix?.baseUrlRange, { line: 8, column: 29, endLine: 8, endColumn: 55 });
+});
+
+test('the policy scan.exclude globs are not scanned', () => {
+  const dir = project();
+  try {
+    writeFileSync(join(dir, 'chainwarden.yaml'), POLICY + 'scan:\n  exclude: ["src/model.ts"]\n');
+    const ws = new Workspace({ root: dir, policyFile: join(dir, 'chainwarden.yaml') });
+    assert.deepEqual(ws.listFiles([dir]).map((f) => ws.relative(f)), ['src/config.ts', 'src/other.ts']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

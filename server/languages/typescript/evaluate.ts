@@ -7,33 +7,10 @@
 import tsc from './ts.js';
 import type * as ts from 'typescript';
 import { bindingNames, requireSpecifier, type ModuleInfo } from './module.js';
+import { clip, describeUnresolved, scalarText, unknown, type Prop, type Value } from './values.js';
 import type { ResourceUse } from '../../scan/use.js';
 
-export interface Prop {
-  /** The node written in the code (property assignment, shorthand or spread source). */
-  node: ts.Node;
-  sf: ts.SourceFile;
-  value(): Value;
-}
-
-export type Value =
-  | { t: 'str'; v: string; env?: string }
-  | { t: 'num'; v: number }
-  | { t: 'bool'; v: boolean }
-  /** `open` when a spread or computed key may add properties we cannot see. */
-  | { t: 'obj'; props: Map<string, Prop>; open: boolean; node: ts.Node | null; sf: ts.SourceFile | null }
-  | { t: 'arr'; items: Value[] }
-  /** A symbol from a package: `path` starts with the export name ("default", "ChatOpenAI"); empty = the module namespace. */
-  | { t: 'ref'; module: string; path: string[] }
-  /** A local module's namespace (`import * as cfg from './config.js'`). */
-  | { t: 'ns'; file: string }
-  | { t: 'class'; base: Value }
-  | { t: 'fn'; body: ts.Expression | null; sf: ts.SourceFile }
-  | { t: 'use'; use: ResourceUse }
-  /** `process.env.NAME` with no value in any .env file. */
-  | { t: 'env'; name: string }
-  | { t: 'undef' }
-  | { t: 'unknown'; why: string };
+export { clip, describeUnresolved, scalarText, unknown, type Prop, type Value } from './values.js';
 
 export interface EvalHost {
   module(file: string): ModuleInfo | null;
@@ -46,7 +23,6 @@ export interface EvalHost {
 export const GLOBALS = new Set(['fetch', 'URL', 'Request', 'WebSocket', 'EventSource']);
 const MAX_DEPTH = 60;
 
-export const unknown = (why: string): Value => ({ t: 'unknown', why });
 
 export class Evaluator {
   private depth = 0;
@@ -220,15 +196,18 @@ export class Evaluator {
       if (!target) return ex.module.startsWith('.') ? unknown(`cannot find module ${ex.module}`) : { t: 'ref', module: ex.module, path: ex.name === '*' ? [] : [ex.name] };
       return ex.name === '*' ? { t: 'ns', file: target } : this.exportValue(target, ex.name, seen);
     }
+    const packages: string[] = [];
     for (const spec of mod.starExports) {
       const target = this.host.resolve(file, spec);
       if (!target) {
-        if (!spec.startsWith('.')) continue;
+        if (!spec.startsWith('.')) packages.push(spec);
         continue;
       }
       const v = this.exportValue(target, name, seen);
       if (!(v.t === 'unknown' && v.why.startsWith('no export'))) return v;
     }
+    // `export * from "@langchain/openai"` in a barrel: with one package behind the star, the name is that package's.
+    if (packages.length === 1) return { t: 'ref', module: packages[0]!, path: [name] };
     return unknown(`no export ${name} in ${file}`);
   }
 
@@ -420,19 +399,4 @@ function propertyKey(name: ts.PropertyName | ts.BindingName, ev: Evaluator, info
     return v.t === 'str' || v.t === 'num' ? String(v.v) : undefined;
   }
   return undefined;
-}
-
-export function scalarText(v: Value): string | undefined {
-  return v.t === 'str' ? v.v : v.t === 'num' || v.t === 'bool' ? String(v.v) : undefined;
-}
-
-export function describeUnresolved(v: Value, node: ts.Node, sf: ts.SourceFile): string {
-  if (v.t === 'env') return `${v.name} is not set in any .env file`;
-  if (v.t === 'unknown') return v.why;
-  return `${clip(node.getText(sf))} is not a static string`;
-}
-
-export function clip(text: string, max = 40): string {
-  const one = text.replace(/\s+/g, ' ');
-  return one.length > max ? one.slice(0, max - 1) + '…' : one;
 }

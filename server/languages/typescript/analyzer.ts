@@ -7,7 +7,7 @@ import type * as ts from 'typescript';
 import { dirname } from 'node:path';
 import { chatEntryForInit, matchJs, type CatalogEntry, type JsMatch } from '../../catalog/index.js';
 import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
-import type { Resolution, ResourceUse } from '../../scan/use.js';
+import { hasCompleteOrigin, type Resolution, type ResourceUse } from '../../scan/use.js';
 import { classifySecret, type SecretHit } from '../../scan/secrets.js';
 import { readPath, rangeOf, toResolution } from './args.js';
 import { Evaluator, type EvalHost, type Value } from './evaluate.js';
@@ -330,6 +330,7 @@ function matchCallee(v: Value): (JsMatch & { label: string }) | undefined {
 /** The host of a resolved URL target, used as the provider of raw HTTP calls and MCP servers. */
 export function hostOf(target: Resolution): string | null {
   if (target.state === 'unresolved' || target.value === null) return null;
+  if (target.state === 'set' && target.partial && !hasCompleteOrigin(target.value)) return null;
   try {
     const u = new URL(target.value);
     return u.hostname.replace(/^\[|\]$/g, '') || null;

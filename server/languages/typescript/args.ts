@@ -68,6 +68,7 @@ export function toResolution(found: Found, currentSf: ts.SourceFile): Resolution
   const withRange = <T extends object>(r: T): T => (range ? { ...r, range } : r);
   if (v.t === 'str') return withRange({ state: 'set', value: v.v, ...(v.env ? { env: v.env } : {}) });
   if (v.t === 'num') return withRange({ state: 'set', value: String(v.v) });
+  if (v.t === 'prefix') return withRange({ state: 'set', value: v.v, partial: { why: v.why } });
   if (v.t === 'use') return v.use.target;
   if (v.t === 'env') return withRange({ state: 'unresolved', why: `${v.name} is not set in any .env file`, env: v.name });
   return withRange({ state: 'unresolved', why: describeUnresolved(v, found.node, found.sf) });

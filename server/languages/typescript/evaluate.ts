@@ -60,7 +60,7 @@ export class Evaluator {
       for (const span of node.templateSpans) {
         const v = this.eval(span.expression, info);
         const s = scalarText(v);
-        if (s === undefined) return unknown(describeUnresolved(v, span.expression, info.sf));
+        if (s === undefined) return prefixOrUnknown(out, v, span.expression, info.sf);
         out += s + span.literal.text;
       }
       return { t: 'str', v: out };
@@ -95,7 +95,8 @@ export class Evaluator {
       const sa = scalarText(a);
       const sb = scalarText(b);
       if (sa !== undefined && sb !== undefined) return a.t === 'num' && b.t === 'num' ? { t: 'num', v: a.v + b.v } : { t: 'str', v: sa + sb };
-      return unknown(describeUnresolved(sa === undefined ? a : b, sa === undefined ? node.left : node.right, info.sf));
+      if (sa === undefined) return a.t === 'prefix' ? a : unknown(describeUnresolved(a, node.left, info.sf));
+      return prefixOrUnknown(sa, b, node.right, info.sf);
     }
     if (op === tsc.SyntaxKind.QuestionQuestionToken || op === tsc.SyntaxKind.BarBarToken) {
       const a = this.eval(node.left, info);
@@ -399,4 +400,11 @@ function propertyKey(name: ts.PropertyName | ts.BindingName, ev: Evaluator, info
     return v.t === 'str' || v.t === 'num' ? String(v.v) : undefined;
   }
   return undefined;
+}
+
+/** `known + unresolved`: the known beginning when there is one (a URL's origin is often all routing needs). */
+function prefixOrUnknown(known: string, rest: Value, node: ts.Node, sf: ts.SourceFile): Value {
+  const why = describeUnresolved(rest, node, sf);
+  if (rest.t === 'prefix') return { t: 'prefix', v: known + rest.v, why };
+  return known ? { t: 'prefix', v: known, why } : unknown(why);
 }

@@ -11,6 +11,8 @@ export interface Prop {
 
 export type Value =
   | { t: 'str'; v: string; env?: string }
+  /** A string whose beginning is static (`${BASE}/users/${id}`): enough to route a URL, not to name the operation. */
+  | { t: 'prefix'; v: string; why: string }
   | { t: 'num'; v: number }
   | { t: 'bool'; v: boolean }
   /** `open` when a spread or computed key may add properties we cannot see. */
@@ -36,7 +38,7 @@ export function scalarText(v: Value): string | undefined {
 
 export function describeUnresolved(v: Value, node: ts.Node, sf: ts.SourceFile): string {
   if (v.t === 'env') return `${v.name} is not set in any .env file`;
-  if (v.t === 'unknown') return v.why;
+  if (v.t === 'unknown' || v.t === 'prefix') return v.why;
   return `${clip(node.getText(sf))} is not a static string`;
 }
 

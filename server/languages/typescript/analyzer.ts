@@ -150,9 +150,11 @@ export class TypeScriptAnalyzer implements EvalHost {
         return [{ ...base, provider: hostOf(target), describedBy: entry, target, credential: null, model: null, method }];
       }
       default: {
-        const target = this.endpoint(entry.endpoint, args, info);
+        // `new ChatOpenAI("gpt-4o", { … })`: the model first, the options second.
+        const spec = this.modelFirst(entry, args, info) ? shiftEntry(entry) : entry;
+        const target = this.endpoint(spec.endpoint, args, info);
         const provider = entry.provider ?? (entry.kind === 'sql' ? schemeProvider(target) : hostOf(target));
-        return [{ ...base, ...optionsRange, provider, describedBy: entry, target, credential: this.credential(entry, args, info), model: this.stringAt(args, entry.model ?? [], info) }];
+        return [{ ...base, ...optionsRange, provider, describedBy: entry, target, credential: this.credential(spec, args, info), model: this.stringAt(args, entry.model ?? [], info) }];
       }
     }
   }
@@ -176,7 +178,7 @@ export class TypeScriptAnalyzer implements EvalHost {
       return { ...base, provider: null, describedBy: base.entry, target: { state: 'unresolved', why: reason }, credential: null, model };
     }
     // initChatModel passes its second argument to the provider's constructor.
-    const shifted: CatalogEntry = { ...delegate, endpoint: shiftEndpoint(delegate.endpoint), credential: delegate.credential ? { ...delegate.credential, from: (delegate.credential.from ?? []).map(shift) } : undefined };
+    const shifted = shiftEntry(delegate);
     return {
       ...base,
       label: `initChatModel (${delegate.js[0]?.exports[0] ?? delegate.id})`,
@@ -294,6 +296,13 @@ export class TypeScriptAnalyzer implements EvalHost {
     return { state: 'default', value: null, ...(spec.env?.[0] ? { env: spec.env[0] } : {}) };
   }
 
+  /** Whether a model entry is called with the model name first (`new ChatAnthropic("claude-…", options)`). */
+  private modelFirst(entry: CatalogEntry, args: ts.Expression[], info: ModuleInfo): boolean {
+    if (!entry.model?.includes('0') || !args[0] || tsc.isObjectLiteralExpression(args[0])) return false;
+    const v = this.ev.eval(args[0], info);
+    return v.t === 'str' || v.t === 'prefix' || v.t === 'env' || (args.length > 1 && v.t === 'unknown');
+  }
+
   private stringAt(args: ts.Expression[], paths: ArgPath[], info: ModuleInfo): string | null {
     for (const p of paths) {
       const found = readPath(this.ev, info, args, p);
@@ -311,6 +320,11 @@ function normaliseScheme(s: string): string {
 
 function shift(path: ArgPath): ArgPath {
   return path.startsWith('0.') ? `1.${path.slice(2)}` : path;
+}
+
+/** The entry as seen when its options are the second argument. */
+function shiftEntry(e: CatalogEntry): CatalogEntry {
+  return { ...e, endpoint: shiftEndpoint(e.endpoint), ...(e.credential ? { credential: { ...e.credential, from: (e.credential.from ?? []).map(shift) } } : {}) };
 }
 
 function shiftEndpoint(e: EndpointSpec): EndpointSpec {

@@ -319,6 +319,10 @@ export class Evaluator {
     if (use) return { t: 'use', use };
     const spec = tsc.isCallExpression(node) ? requireSpecifier(node) : undefined;
     if (spec !== undefined) return this.importValue(info, spec, '*');
+    // `await import("pg")`: the module namespace.
+    if (node.expression.kind === tsc.SyntaxKind.ImportKeyword && node.arguments?.[0] && tsc.isStringLiteralLike(node.arguments[0])) {
+      return this.importValue(info, node.arguments[0].text, '*');
+    }
     const callee = this.eval(node.expression, info);
     const args = node.arguments ?? tsc.factory.createNodeArray();
     if (callee.t === 'ref' && callee.module === '<global>' && callee.path.join('.') === 'URL') {

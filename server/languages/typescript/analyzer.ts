@@ -134,8 +134,10 @@ export class TypeScriptAnalyzer implements EvalHost {
     const options = args.find((a) => tsc.isObjectLiteralExpression(a));
     const optionsRange = options ? { optionsRange: rangeOf(options, info.sf) } : {};
     switch (entry.special) {
-      case 'init-chat-model':
-        return [this.initChatModel(base, args, info)];
+      case 'init-chat-model': {
+        const use = this.initChatModel(base, args, info);
+        return use ? [use] : [];
+      }
       case 'mcp-servers':
         return this.mcpServers(base, args, info);
       case 'mcp-stdio': {
@@ -159,9 +161,18 @@ export class TypeScriptAnalyzer implements EvalHost {
     }
   }
 
-  private initChatModel(base: Omit<ResourceUse, 'provider' | 'describedBy' | 'target' | 'credential' | 'model'>, args: ts.Expression[], info: ModuleInfo): ResourceUse {
-    const first = args[0] ? this.ev.eval(args[0], info) : ({ t: 'undef' } as Value);
-    const explicit = this.stringAt(args, ['1.modelProvider'], info);
+  /**
+   * A model named by a "provider:model" string: `initChatModel(model, options)` (options go to the provider's
+   * constructor) or `createAgent({ model: "openai:gpt-4o" })` (SDK defaults). Null when the model is an instance.
+   */
+  private initChatModel(base: Omit<ResourceUse, 'provider' | 'describedBy' | 'target' | 'credential' | 'model'>, args: ts.Expression[], info: ModuleInfo): ResourceUse | null {
+    const modelPath = base.entry.model?.[0] ?? '0';
+    const optionsFollow = modelPath === '0';
+    const found = readPath(this.ev, info, args, modelPath);
+    const first = found?.value ?? ({ t: 'undef' } as Value);
+    // createAgent({ model }) with an instance (or something that may be one): the instance is reported where it is built.
+    if (!optionsFollow && first.t !== 'str' && first.t !== 'env' && first.t !== 'prefix') return null;
+    const explicit = optionsFollow ? this.stringAt(args, ['1.modelProvider'], info) : null;
     let provider: string | null = explicit;
     let model: string | null = null;
     let why: string | null = null;
@@ -177,11 +188,11 @@ export class TypeScriptAnalyzer implements EvalHost {
       const reason = why ?? (provider ? `no catalog entry for provider "${provider}"` : 'the provider is chosen at run time');
       return { ...base, provider: null, describedBy: base.entry, target: { state: 'unresolved', why: reason }, credential: null, model };
     }
-    // initChatModel passes its second argument to the provider's constructor.
-    const shifted = shiftEntry(delegate);
+    // initChatModel passes its second argument to the provider's constructor; a model string alone gets the defaults.
+    const shifted = optionsFollow ? shiftEntry(delegate) : defaultsOnly(delegate);
     return {
       ...base,
-      label: `initChatModel (${delegate.js[0]?.exports[0] ?? delegate.id})`,
+      label: `${base.label} (${delegate.js[0]?.exports[0] ?? delegate.id})`,
       provider: delegate.provider,
       describedBy: delegate,
       target: this.endpoint(shifted.endpoint, args, info),
@@ -320,6 +331,12 @@ function normaliseScheme(s: string): string {
 
 function shift(path: ArgPath): ArgPath {
   return path.startsWith('0.') ? `1.${path.slice(2)}` : path;
+}
+
+/** The entry as seen when no options are written: only environment defaults and the provider's endpoint. */
+function defaultsOnly(e: CatalogEntry): CatalogEntry {
+  const { from: _from, fields: _fields, ...endpoint } = e.endpoint;
+  return { ...e, endpoint: { ...endpoint, ...(endpoint.template ? { template: { ...endpoint.template, from: [] } } : {}) }, ...(e.credential ? { credential: { ...e.credential, from: [] } } : {}) };
 }
 
 /** The entry as seen when its options are the second argument. */

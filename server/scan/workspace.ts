@@ -28,6 +28,8 @@ export class Workspace {
   readonly root: string;
   /** Problems loading `policyFile`, if any (the scan then runs without a policy). */
   policyDiagnostics: Diagnostic[] = [];
+  /** Files whose analysis failed (an internal error), with the error message; they have no findings. */
+  readonly errors = new Map<string, string>();
   private checker: PolicyChecker;
   private readonly overlays = new Map<string, string>();
   private readonly env: EnvFiles;
@@ -64,7 +66,15 @@ export class Workspace {
     const file = resolve(this.root, path);
     if (text !== undefined) this.setText(file, text);
     if (!isSourceFile(file)) return [];
-    const result = this.analyzer.analyze(file);
+    let result;
+    try {
+      result = this.analyzer.analyze(file);
+    } catch (e) {
+      // One file the analysis cannot handle must not stop a scan; it is reported, with nothing guessed.
+      this.errors.set(file, (e as Error).message);
+      return [];
+    }
+    this.errors.delete(file);
     this.deps.set(file, result.deps);
     const rel = this.relative(file);
     const findings = [...result.uses.map((u) => this.checker.checkUse(u, rel)), ...result.secrets.map((s) => this.checker.checkSecret(s, file, rel))];

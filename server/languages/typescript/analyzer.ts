@@ -2,11 +2,12 @@
  * The TypeScript/JavaScript language module: finds catalog constructs in a file and resolves their
  * endpoint, credential and model. One parse per file (cached); imports are followed file by file.
  */
-import ts from 'typescript';
+import tsc from './ts.js';
+import type * as ts from 'typescript';
 import { dirname } from 'node:path';
 import { chatEntryForInit, matchJs, type CatalogEntry, type JsMatch } from '../../catalog/index.js';
 import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
-import type { Resolution, ResourceUse } from '../../scan/use.js';
+import { hasCompleteOrigin, type Resolution, type ResourceUse } from '../../scan/use.js';
 import { classifySecret, type SecretHit } from '../../scan/secrets.js';
 import { readPath, rangeOf, toResolution } from './args.js';
 import { Evaluator, type EvalHost, type Value } from './evaluate.js';
@@ -90,12 +91,12 @@ export class TypeScriptAnalyzer implements EvalHost {
       const uses: ResourceUse[] = [];
       const secrets: SecretHit[] = [];
       const visit = (node: ts.Node): void => {
-        if (ts.isCallExpression(node) || ts.isNewExpression(node)) uses.push(...this.usesAt(node, info));
-        else if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+        if (tsc.isCallExpression(node) || tsc.isNewExpression(node)) uses.push(...this.usesAt(node, info));
+        else if (tsc.isStringLiteral(node) || tsc.isNoSubstitutionTemplateLiteral(node)) {
           const hit = classifySecret(node.text, fieldNameOf(node), rangeOf(node, info.sf));
           if (hit) secrets.push(hit);
         }
-        ts.forEachChild(node, visit);
+        tsc.forEachChild(node, visit);
       };
       visit(info.sf);
       deps.delete(file);
@@ -130,11 +131,13 @@ export class TypeScriptAnalyzer implements EvalHost {
     const args = [...(node.arguments ?? [])];
     const range = rangeOf(node, info.sf);
     const base = { entry, file: info.file, range, label: match.label };
-    const options = args.find((a) => ts.isObjectLiteralExpression(a));
+    const options = args.find((a) => tsc.isObjectLiteralExpression(a));
     const optionsRange = options ? { optionsRange: rangeOf(options, info.sf) } : {};
     switch (entry.special) {
-      case 'init-chat-model':
-        return [this.initChatModel(base, args, info)];
+      case 'init-chat-model': {
+        const use = this.initChatModel(base, args, info);
+        return use ? [use] : [];
+      }
       case 'mcp-servers':
         return this.mcpServers(base, args, info);
       case 'mcp-stdio': {
@@ -144,21 +147,32 @@ export class TypeScriptAnalyzer implements EvalHost {
       case 'http-call': {
         const target = this.endpoint(entry.endpoint, args, info);
         if (target.state === 'set' && !/^[a-z][a-z0-9+.-]*:/i.test(target.value)) return []; // a same-origin path, not an external resource
-        const verb = ts.isPropertyAccessExpression(node.expression) ? node.expression.name.text.toLowerCase() : '';
+        const verb = tsc.isPropertyAccessExpression(node.expression) ? node.expression.name.text.toLowerCase() : '';
         const method = HTTP_VERBS.has(verb) ? verb.toUpperCase() : (this.stringAt(args, ['1.method', '0.method'], info) ?? 'GET').toUpperCase();
         return [{ ...base, provider: hostOf(target), describedBy: entry, target, credential: null, model: null, method }];
       }
       default: {
-        const target = this.endpoint(entry.endpoint, args, info);
+        // `new ChatOpenAI("gpt-4o", { … })`: the model first, the options second.
+        const spec = this.modelFirst(entry, args, info) ? shiftEntry(entry) : entry;
+        const target = this.endpoint(spec.endpoint, args, info);
         const provider = entry.provider ?? (entry.kind === 'sql' ? schemeProvider(target) : hostOf(target));
-        return [{ ...base, ...optionsRange, provider, describedBy: entry, target, credential: this.credential(entry, args, info), model: this.stringAt(args, entry.model ?? [], info) }];
+        return [{ ...base, ...optionsRange, provider, describedBy: entry, target, credential: this.credential(spec, args, info), model: this.stringAt(args, entry.model ?? [], info) }];
       }
     }
   }
 
-  private initChatModel(base: Omit<ResourceUse, 'provider' | 'describedBy' | 'target' | 'credential' | 'model'>, args: ts.Expression[], info: ModuleInfo): ResourceUse {
-    const first = args[0] ? this.ev.eval(args[0], info) : ({ t: 'undef' } as Value);
-    const explicit = this.stringAt(args, ['1.modelProvider'], info);
+  /**
+   * A model named by a "provider:model" string: `initChatModel(model, options)` (options go to the provider's
+   * constructor) or `createAgent({ model: "openai:gpt-4o" })` (SDK defaults). Null when the model is an instance.
+   */
+  private initChatModel(base: Omit<ResourceUse, 'provider' | 'describedBy' | 'target' | 'credential' | 'model'>, args: ts.Expression[], info: ModuleInfo): ResourceUse | null {
+    const modelPath = base.entry.model?.[0] ?? '0';
+    const optionsFollow = modelPath === '0';
+    const found = readPath(this.ev, info, args, modelPath);
+    const first = found?.value ?? ({ t: 'undef' } as Value);
+    // createAgent({ model }) with an instance (or something that may be one): the instance is reported where it is built.
+    if (!optionsFollow && first.t !== 'str' && first.t !== 'env' && first.t !== 'prefix') return null;
+    const explicit = optionsFollow ? this.stringAt(args, ['1.modelProvider'], info) : null;
     let provider: string | null = explicit;
     let model: string | null = null;
     let why: string | null = null;
@@ -174,11 +188,11 @@ export class TypeScriptAnalyzer implements EvalHost {
       const reason = why ?? (provider ? `no catalog entry for provider "${provider}"` : 'the provider is chosen at run time');
       return { ...base, provider: null, describedBy: base.entry, target: { state: 'unresolved', why: reason }, credential: null, model };
     }
-    // initChatModel passes its second argument to the provider's constructor.
-    const shifted: CatalogEntry = { ...delegate, endpoint: shiftEndpoint(delegate.endpoint), credential: delegate.credential ? { ...delegate.credential, from: (delegate.credential.from ?? []).map(shift) } : undefined };
+    // initChatModel passes its second argument to the provider's constructor; a model string alone gets the defaults.
+    const shifted = optionsFollow ? shiftEntry(delegate) : defaultsOnly(delegate);
     return {
       ...base,
-      label: `initChatModel (${delegate.js[0]?.exports[0] ?? delegate.id})`,
+      label: `${base.label} (${delegate.js[0]?.exports[0] ?? delegate.id})`,
       provider: delegate.provider,
       describedBy: delegate,
       target: this.endpoint(shifted.endpoint, args, info),
@@ -206,11 +220,11 @@ export class TypeScriptAnalyzer implements EvalHost {
       if (server.t !== 'obj') target = { state: 'unresolved', why: server.t === 'unknown' ? server.why : 'server config is not static' };
       else if (server.props.has('url')) {
         const node = prop.node;
-        const holder = ts.isPropertyAssignment(node) ? node.initializer : node;
+        const holder = tsc.isPropertyAssignment(node) ? node.initializer : node;
         target = this.endpoint({ from: ['0.url'] }, [holder as ts.Expression], this.module(prop.sf.fileName) ?? info);
       } else if (server.props.has('command')) {
         const node = prop.node;
-        const holder = ts.isPropertyAssignment(node) ? node.initializer : node;
+        const holder = tsc.isPropertyAssignment(node) ? node.initializer : node;
         target = this.stdioTarget([holder as ts.Expression], '0', this.module(prop.sf.fileName) ?? info);
       } else target = { state: 'unresolved', why: 'server has neither url nor command' };
       const provider = target.state === 'set' && target.value.startsWith('stdio:') ? stdioProvider(target) : hostOf(target);
@@ -293,6 +307,13 @@ export class TypeScriptAnalyzer implements EvalHost {
     return { state: 'default', value: null, ...(spec.env?.[0] ? { env: spec.env[0] } : {}) };
   }
 
+  /** Whether a model entry is called with the model name first (`new ChatAnthropic("claude-…", options)`). */
+  private modelFirst(entry: CatalogEntry, args: ts.Expression[], info: ModuleInfo): boolean {
+    if (!entry.model?.includes('0') || !args[0] || tsc.isObjectLiteralExpression(args[0])) return false;
+    const v = this.ev.eval(args[0], info);
+    return v.t === 'str' || v.t === 'prefix' || v.t === 'env' || (args.length > 1 && v.t === 'unknown');
+  }
+
   private stringAt(args: ts.Expression[], paths: ArgPath[], info: ModuleInfo): string | null {
     for (const p of paths) {
       const found = readPath(this.ev, info, args, p);
@@ -312,6 +333,17 @@ function shift(path: ArgPath): ArgPath {
   return path.startsWith('0.') ? `1.${path.slice(2)}` : path;
 }
 
+/** The entry as seen when no options are written: only environment defaults and the provider's endpoint. */
+function defaultsOnly(e: CatalogEntry): CatalogEntry {
+  const { from: _from, fields: _fields, ...endpoint } = e.endpoint;
+  return { ...e, endpoint: { ...endpoint, ...(endpoint.template ? { template: { ...endpoint.template, from: [] } } : {}) }, ...(e.credential ? { credential: { ...e.credential, from: [] } } : {}) };
+}
+
+/** The entry as seen when its options are the second argument. */
+function shiftEntry(e: CatalogEntry): CatalogEntry {
+  return { ...e, endpoint: shiftEndpoint(e.endpoint), ...(e.credential ? { credential: { ...e.credential, from: (e.credential.from ?? []).map(shift) } } : {}) };
+}
+
 function shiftEndpoint(e: EndpointSpec): EndpointSpec {
   return { ...e, from: (e.from ?? []).filter((p) => p !== '0').map(shift), ...(e.template ? { template: { ...e.template, from: (e.template.from ?? []).map(shift) } } : {}) };
 }
@@ -329,6 +361,7 @@ function matchCallee(v: Value): (JsMatch & { label: string }) | undefined {
 /** The host of a resolved URL target, used as the provider of raw HTTP calls and MCP servers. */
 export function hostOf(target: Resolution): string | null {
   if (target.state === 'unresolved' || target.value === null) return null;
+  if (target.state === 'set' && target.partial && !hasCompleteOrigin(target.value)) return null;
   try {
     const u = new URL(target.value);
     return u.hostname.replace(/^\[|\]$/g, '') || null;
@@ -356,13 +389,13 @@ function stdioProvider(target: Resolution): string | null {
 function fieldNameOf(node: ts.Node): string | null {
   const p = node.parent;
   if (!p) return null;
-  if (ts.isPropertyAssignment(p) && p.initializer === node) return p.name.getText();
-  if (ts.isVariableDeclaration(p) && p.initializer === node) return p.name.getText();
-  if (ts.isBinaryExpression(p) && p.right === node && p.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  if (tsc.isPropertyAssignment(p) && p.initializer === node) return p.name.getText();
+  if (tsc.isVariableDeclaration(p) && p.initializer === node) return p.name.getText();
+  if (tsc.isBinaryExpression(p) && p.right === node && p.operatorToken.kind === tsc.SyntaxKind.EqualsToken) {
     const left = p.left;
-    return ts.isPropertyAccessExpression(left) ? left.name.text : left.getText();
+    return tsc.isPropertyAccessExpression(left) ? left.name.text : left.getText();
   }
-  if (ts.isPropertyDeclaration(p) && p.initializer === node) return p.name.getText();
-  if (ts.isBinaryExpression(p) && p.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken) return fieldNameOf(p);
+  if (tsc.isPropertyDeclaration(p) && p.initializer === node) return p.name.getText();
+  if (tsc.isBinaryExpression(p) && p.operatorToken.kind === tsc.SyntaxKind.QuestionQuestionToken) return fieldNameOf(p);
   return null;
 }

@@ -13,7 +13,7 @@ import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-langua
 
 const markdown = (h: Hover): string => (h.contents as MarkupContent).value;
 import { parsePolicy, type HttpConnection } from '../../gateway/policy/index.js';
-import { FIXTURES } from '../helpers/paths.js';
+import { FIXTURES, REPO_ROOT } from '../helpers/paths.js';
 import { LspClient } from './harness.js';
 
 const FIXTURE = join(FIXTURES, 'lsp-project');
@@ -255,4 +255,15 @@ test('language server over stdio', async (t) => {
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('chainwarden.yaml'), type: 2 }] });
     assert.deepEqual(await diagnosticsAfter(client, 'src/claude.ts', since, () => true), []);
   });
+});
+
+test('the plain entry dist/server/main.js speaks the same protocol (the VS Code client starts it)', async (t) => {
+  const client = await LspClient.start(FIXTURE, {}, {}, [join(REPO_ROOT, 'dist', 'server', 'main.js'), '--stdio']);
+  t.after(() => client.stop());
+  const caps = client.initializeResult.capabilities;
+  assert.equal(caps.hoverProvider, true);
+  assert.deepEqual(caps.codeActionProvider.codeActionKinds, ['quickfix']);
+  assert.deepEqual(caps.executeCommandProvider.commands, ['chainwarden.requestAccess']);
+  await client.open('src/direct.ts', fixtureText('src/direct.ts'));
+  assert.deepEqual((await client.diagnostics('src/direct.ts')).map((d) => d.code), ['CW002']);
 });

@@ -1,5 +1,5 @@
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
-import { startServer } from '../../../server/lsp/server.js';
+import { connectionStrategy, startServer } from '../../../server/lsp/server.js';
 import { UsageError, type Command } from '../command.js';
 
 export const lsp: Command = {
@@ -11,7 +11,7 @@ export const lsp: Command = {
   details: 'Settings come from the editor (section "chainwarden"); see docs/language-server.md.',
   run(ctx) {
     if (!ctx.values.stdio) throw new UsageError('--stdio is required (the server speaks LSP on stdin/stdout)');
-    const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+    const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout), connectionStrategy);
     startServer(connection, { env: ctx.env });
     // The connection owns the process from here: it exits on the client's "exit" notification or when stdin closes.
     return new Promise<number>((resolve) => {

@@ -1,7 +1,10 @@
 /** The language server's plain modules, without a client: queue, conversions, settings, edits. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CancellationToken } from 'vscode-languageserver';
 import { parsePolicy, type Connection, type HttpConnection, type PostgresConnection } from '../../gateway/policy/index.js';
@@ -213,4 +216,50 @@ test('fix records: only the recorded version answers; the innermost finding wins
 test('the test fixture policy is valid', () => {
   const text = readFileSync(join(FIXTURES, 'lsp-project', 'chainwarden.yaml'), 'utf8');
   assert.deepEqual(parsePolicy(text, 'chainwarden.yaml').diagnostics, []);
+});
+
+test('project: an invalid policy edit is reported and the last valid policy stays in force', async () => {
+  const { Project } = await import('../../server/lsp/project.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cw-lsp-project-'));
+  try {
+    cpSync(join(FIXTURES, 'lsp-project'), dir, { recursive: true });
+    const p = new Project(dir, normalizeSettings({ policyPath: 'chainwarden.yaml' }), {});
+    assert.equal(p.policyFile, join(dir, 'chainwarden.yaml'));
+    assert.equal(p.updatePolicy(), 'applied');
+    assert.equal(p.updatePolicy(), 'unchanged', 'the same text is not parsed again');
+    const valid = p.policy;
+    const broken = readFileSync(p.policyFile!, 'utf8').replace('connection: openai', 'connection: nope');
+    assert.equal(p.updatePolicy(broken), 'rejected');
+    assert.equal(p.policy, valid);
+    assert.ok(p.policyDiagnostics.some((d) => d.code === 'CW_POLICY_UNKNOWN_CONNECTION' && d.message.includes('nope')), JSON.stringify(p.policyDiagnostics));
+    assert.equal(p.updatePolicy(readFileSync(p.policyFile!, 'utf8')), 'applied');
+    assert.deepEqual(p.policyDiagnostics, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('request access: a gateway without the endpoint (404) falls back to a file; a refusal (403) is an error without the token', async () => {
+  const { requestAccess } = await import('../../server/lsp/request-access.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cw-lsp-request-'));
+  let status = 404;
+  const server = createServer((_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { type: 'chainwarden_admin_error', code: status === 403 ? 'CW_ERR_NOT_APPROVER' : 'CW_ERR_NOT_FOUND', message: status === 403 ? 'not allowed' : 'no route' } }));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    cpSync(join(FIXTURES, 'lsp-project'), dir, { recursive: true });
+    const policy = parsePolicy(readFileSync(join(dir, 'chainwarden.yaml'), 'utf8'), join(dir, 'chainwarden.yaml')).policy!;
+    const adminUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const req = { chain: 'support-bot', connection: 'anthropic', operation: 'POST /v1/messages', reason: 'r' };
+    const filed = await requestAccess(req, { policy, adminUrl, env: {} });
+    assert.equal(filed.via, 'file');
+    assert.match(filed.message, /does not take access requests \(HTTP 404\)/);
+    assert.deepEqual(JSON.parse(readFileSync(filed.path!, 'utf8')).operation, 'POST /v1/messages');
+    status = 403;
+    await assert.rejects(requestAccess(req, { policy, adminUrl, env: {} }), (e: Error) => e.message === 'not allowed' && !e.message.includes('test-admin-token'));
+  } finally {
+    await new Promise((r) => server.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

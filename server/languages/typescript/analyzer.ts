@@ -9,37 +9,23 @@ import { chatEntryForInit, matchJs, type CatalogEntry, type JsMatch } from '../.
 import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
 import { hasCompleteOrigin, type Resolution, type ResourceUse } from '../../scan/use.js';
 import { classifySecret, type SecretHit } from '../../scan/secrets.js';
+import type { FileAnalysis, LanguageAnalyzer, LanguageIO } from '../index.js';
 import { readPath, rangeOf, toResolution } from './args.js';
 import { Evaluator, type EvalHost, type Value } from './evaluate.js';
 import { parseModule, resolveRelative, type ModuleInfo } from './module.js';
 
-export interface AnalyzerIO {
-  /** The file's text (editor overlay first, then disk), or null if it cannot be read. */
-  readText(file: string): string | null;
-  /** A variable from the .env files that apply to `file`. */
-  env(file: string, name: string): string | undefined;
-  fileExists(file: string): boolean;
-}
-
-export interface FileAnalysis {
-  uses: ResourceUse[];
-  secrets: SecretHit[];
-  /** Files this analysis read (imports followed), the file itself excluded. */
-  deps: string[];
-  parseErrors: number;
-}
 
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 const MCP_CLIENT_OPTIONS = new Set(['throwOnLoadError', 'prefixToolNameWithServerName', 'additionalToolNamePrefix', 'useStandardContentBlocks', 'onConnectionError', 'outputHandling', 'defaultToolTimeout', 'mcpServers']);
 
-export class TypeScriptAnalyzer implements EvalHost {
+export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
   private readonly modules = new Map<string, ModuleInfo | null>();
   private readonly resolutions = new Map<string, string | null>();
   private memo = new WeakMap<ts.Node, ResourceUse[]>();
   private readonly depStack: Set<string>[] = [];
   private ev: Evaluator;
 
-  constructor(private readonly io: AnalyzerIO) {
+  constructor(private readonly io: LanguageIO) {
     this.ev = new Evaluator(this);
   }
 
@@ -87,7 +73,7 @@ export class TypeScriptAnalyzer implements EvalHost {
     this.depStack.push(deps);
     try {
       const info = this.module(file);
-      if (!info) return { uses: [], secrets: [], deps: [], parseErrors: 0 };
+      if (!info) return { uses: [], secrets: [], deps: [] };
       const uses: ResourceUse[] = [];
       const secrets: SecretHit[] = [];
       const visit = (node: ts.Node): void => {
@@ -100,8 +86,7 @@ export class TypeScriptAnalyzer implements EvalHost {
       };
       visit(info.sf);
       deps.delete(file);
-      const parseErrors = (info.sf as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics?.length ?? 0;
-      return { uses, secrets, deps: [...deps].sort(), parseErrors };
+      return { uses, secrets, deps: [...deps].sort() };
     } finally {
       this.depStack.pop();
     }

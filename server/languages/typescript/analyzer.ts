@@ -236,6 +236,14 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
       if (!found || found.value.t === 'obj' || found.value.t === 'arr') continue;
       return toResolution(found, info.sf);
     }
+    if (spec.fields?.scheme && spec.fields.database) {
+      // An embedded database (TypeORM type "sqlite"/"better-sqlite3"): a file, not a host.
+      const scheme = this.firstFound(spec.fields.scheme, args, info);
+      const db = this.firstFound(spec.fields.database, args, info);
+      if (scheme?.state === 'set' && LOCAL_DATABASES.has(scheme.value)) {
+        return db?.state === 'set' ? { state: 'set', value: `sqlite:${db.value}` } : db ?? { state: 'unresolved', why: 'no database file' };
+      }
+    }
     if (spec.fields?.host) {
       const host = this.firstFound(spec.fields.host, args, info);
       if (host) {
@@ -307,6 +315,8 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
     return null;
   }
 }
+
+const LOCAL_DATABASES = new Set(['sqlite', 'better-sqlite3', 'sqljs', 'capacitor', 'cordova', 'expo', 'nativescript', 'react-native']);
 
 const DEFAULT_PORTS: Record<string, number> = { postgres: 5432, mysql: 3306, mariadb: 3306, mssql: 1433, mongodb: 27017, redis: 6379 };
 

@@ -6,13 +6,13 @@ import tsc from './ts.js';
 import type * as ts from 'typescript';
 import { dirname } from 'node:path';
 import { chatEntryForInit, matchJs, type CatalogEntry, type JsMatch } from '../../catalog/index.js';
-import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
-import { hasCompleteOrigin, type Resolution, type ResourceUse } from '../../scan/use.js';
+import type { Resolution, ResourceUse } from '../../scan/use.js';
 import { classifySecret, type SecretHit } from '../../scan/secrets.js';
 import type { FileAnalysis, LanguageAnalyzer, LanguageIO } from '../index.js';
-import { readPath, rangeOf, toResolution } from './args.js';
+import { readPath, rangeOf } from './args.js';
 import { Evaluator, type EvalHost, type Value } from './evaluate.js';
 import { parseModule, resolveRelative, type ModuleInfo } from './module.js';
+import { UseReader, defaultsOnly, hostOf, schemeProvider, shiftEntry, stdioProvider } from './use-reader.js';
 
 
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
@@ -24,9 +24,11 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
   private memo = new WeakMap<ts.Node, ResourceUse[]>();
   private readonly depStack: Set<string>[] = [];
   private ev: Evaluator;
+  private readonly read: UseReader;
 
   constructor(private readonly io: LanguageIO) {
     this.ev = new Evaluator(this);
+    this.read = new UseReader(() => this.ev, (f, n) => this.io.env(f, n));
   }
 
   /** Forget a file's parse (its text changed) and every derived result. */
@@ -126,22 +128,22 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
       case 'mcp-servers':
         return this.mcpServers(base, args, info);
       case 'mcp-stdio': {
-        const target = this.stdioTarget(args, '0', info);
+        const target = this.read.stdioTarget(args, '0', info);
         return [{ ...base, ...optionsRange, provider: stdioProvider(target), describedBy: entry, target, credential: null, model: null }];
       }
       case 'http-call': {
-        const target = this.endpoint(entry.endpoint, args, info);
+        const target = this.read.endpoint(entry.endpoint, args, info);
         if (target.state === 'set' && !/^[a-z][a-z0-9+.-]*:/i.test(target.value)) return []; // a same-origin path, not an external resource
         const verb = tsc.isPropertyAccessExpression(node.expression) ? node.expression.name.text.toLowerCase() : '';
-        const method = HTTP_VERBS.has(verb) ? verb.toUpperCase() : (this.stringAt(args, ['1.method', '0.method'], info) ?? 'GET').toUpperCase();
+        const method = HTTP_VERBS.has(verb) ? verb.toUpperCase() : (this.read.stringAt(args, ['1.method', '0.method'], info) ?? 'GET').toUpperCase();
         return [{ ...base, provider: hostOf(target), describedBy: entry, target, credential: null, model: null, method }];
       }
       default: {
         // `new ChatOpenAI("gpt-4o", { … })`: the model first, the options second.
         const spec = this.modelFirst(entry, args, info) ? shiftEntry(entry) : entry;
-        const target = this.endpoint(spec.endpoint, args, info);
+        const target = this.read.endpoint(spec.endpoint, args, info);
         const provider = entry.provider ?? (entry.kind === 'sql' ? schemeProvider(target) : hostOf(target));
-        return [{ ...base, ...optionsRange, provider, describedBy: entry, target, credential: this.credential(spec, args, info), model: this.stringAt(args, entry.model ?? [], info) }];
+        return [{ ...base, ...optionsRange, provider, describedBy: entry, target, credential: this.read.credential(spec, args, info), model: this.read.stringAt(args, entry.model ?? [], info) }];
       }
     }
   }
@@ -157,7 +159,7 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
     const first = found?.value ?? ({ t: 'undef' } as Value);
     // createAgent({ model }) with an instance (or something that may be one): the instance is reported where it is built.
     if (!optionsFollow && first.t !== 'str' && first.t !== 'env' && first.t !== 'prefix') return null;
-    const explicit = optionsFollow ? this.stringAt(args, ['1.modelProvider'], info) : null;
+    const explicit = optionsFollow ? this.read.stringAt(args, ['1.modelProvider'], info) : null;
     let provider: string | null = explicit;
     let model: string | null = null;
     let why: string | null = null;
@@ -180,8 +182,8 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
       label: `${base.label} (${delegate.js[0]?.exports[0] ?? delegate.id})`,
       provider: delegate.provider,
       describedBy: delegate,
-      target: this.endpoint(shifted.endpoint, args, info),
-      credential: this.credential(shifted, args, info),
+      target: this.read.endpoint(shifted.endpoint, args, info),
+      credential: this.read.credential(shifted, args, info),
       model,
     };
   }
@@ -206,98 +208,16 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
       else if (server.props.has('url')) {
         const node = prop.node;
         const holder = tsc.isPropertyAssignment(node) ? node.initializer : node;
-        target = this.endpoint({ from: ['0.url'] }, [holder as ts.Expression], this.module(prop.sf.fileName) ?? info);
+        target = this.read.endpoint({ from: ['0.url'] }, [holder as ts.Expression], this.module(prop.sf.fileName) ?? info);
       } else if (server.props.has('command')) {
         const node = prop.node;
         const holder = tsc.isPropertyAssignment(node) ? node.initializer : node;
-        target = this.stdioTarget([holder as ts.Expression], '0', this.module(prop.sf.fileName) ?? info);
+        target = this.read.stdioTarget([holder as ts.Expression], '0', this.module(prop.sf.fileName) ?? info);
       } else target = { state: 'unresolved', why: 'server has neither url nor command' };
       const provider = target.state === 'set' && target.value.startsWith('stdio:') ? stdioProvider(target) : hostOf(target);
       out.push({ ...base, range, label, server: name, provider, describedBy: entry, target, credential: null, model: null });
     }
     return out;
-  }
-
-  private stdioTarget(args: ts.Expression[], at: string, info: ModuleInfo): Resolution {
-    const command = readPath(this.ev, info, args, `${at}.command`);
-    if (!command) return { state: 'unresolved', why: 'no command' };
-    const cmd = toResolution(command, info.sf);
-    if (cmd.state !== 'set') return cmd;
-    const argv = readPath(this.ev, info, args, `${at}.args`);
-    const words: string[] = [];
-    if (argv?.value.t === 'arr') for (const a of argv.value.items) if (a.t === 'str') words.push(a.v);
-    return { ...cmd, value: `stdio:${[cmd.value, ...words].join(' ')}` };
-  }
-
-  /** Where the use connects: written in the code, composed from fields, an env default, or the provider's default. */
-  private endpoint(spec: EndpointSpec, args: ts.Expression[], info: ModuleInfo): Resolution {
-    for (const path of spec.from ?? []) {
-      const found = readPath(this.ev, info, args, path);
-      if (!found || found.value.t === 'obj' || found.value.t === 'arr') continue;
-      return toResolution(found, info.sf);
-    }
-    if (spec.fields?.scheme && spec.fields.database) {
-      // An embedded database (TypeORM type "sqlite"/"better-sqlite3"): a file, not a host.
-      const scheme = this.firstFound(spec.fields.scheme, args, info);
-      const db = this.firstFound(spec.fields.database, args, info);
-      if (scheme?.state === 'set' && LOCAL_DATABASES.has(scheme.value)) {
-        return db?.state === 'set' ? { state: 'set', value: `sqlite:${db.value}` } : db ?? { state: 'unresolved', why: 'no database file' };
-      }
-    }
-    if (spec.fields?.host) {
-      const host = this.firstFound(spec.fields.host, args, info);
-      if (host) {
-        const parts: Record<string, Resolution | undefined> = { host };
-        for (const k of ['port', 'database', 'user', 'scheme'] as const) parts[k] = this.firstFound(spec.fields[k] ?? [], args, info);
-        for (const r of Object.values(parts)) if (r && r.state === 'unresolved') return r;
-        const val = (r: Resolution | undefined) => (r && r.state === 'set' ? r.value : undefined);
-        const scheme = normaliseScheme(val(parts.scheme) ?? spec.scheme ?? 'postgres');
-        const user = val(parts.user);
-        const port = val(parts.port) ?? String(DEFAULT_PORTS[scheme] ?? spec.defaultPort ?? '');
-        const db = val(parts.database);
-        return { state: 'set', value: `${scheme}://${user ? user + '@' : ''}${val(parts.host)}${port ? ':' + port : ''}${db ? '/' + db : ''}`, ...(host.state === 'set' && host.range ? { range: host.range } : {}) };
-      }
-    }
-    if (spec.template) {
-      const v = this.firstFound(spec.template.from ?? [], args, info);
-      if (v?.state === 'unresolved') return v;
-      if (v?.state === 'set') return { ...v, value: spec.template.url.replace('{}', v.value) };
-      for (const name of spec.template.env ?? []) {
-        const e = this.io.env(info.file, name);
-        if (e !== undefined) return { state: 'default', value: spec.template.url.replace('{}', e), env: name };
-      }
-    }
-    for (const name of spec.env ?? []) {
-      const e = this.io.env(info.file, name);
-      if (e !== undefined) return { state: 'default', value: name === 'PGHOST' ? `postgres://${e}:5432` : e, env: name };
-    }
-    if (spec.default) return { state: 'default', value: spec.default };
-    if (spec.scheme) return { state: 'default', value: `${spec.scheme}://localhost:${spec.defaultPort ?? ''}` };
-    return { state: 'default', value: null };
-  }
-
-  private firstFound(paths: ArgPath[], args: ts.Expression[], info: ModuleInfo): Resolution | undefined {
-    for (const p of paths) {
-      const found = readPath(this.ev, info, args, p);
-      if (found && found.value.t !== 'obj') return toResolution(found, info.sf);
-    }
-    return undefined;
-  }
-
-  private credential(entry: CatalogEntry, args: ts.Expression[], info: ModuleInfo): Resolution | null {
-    const spec = entry.credential;
-    if (!spec) return null;
-    for (const path of spec.from ?? []) {
-      const found = readPath(this.ev, info, args, path);
-      if (!found) continue;
-      const range = found.sf === info.sf ? { range: rangeOf(found.node, found.sf) } : {};
-      const v = found.value;
-      if (v.t === 'str') return v.env ? { state: 'set', value: '', env: v.env, ...range } : { state: 'set', value: '', ...range };
-      if (v.t === 'env') return { state: 'unresolved', why: `${v.name} is not set in any .env file`, env: v.name, ...range };
-      if (v.t === 'obj') continue;
-      return { state: 'unresolved', why: v.t === 'unknown' ? v.why : 'not a static value', ...range };
-    }
-    return { state: 'default', value: null, ...(spec.env?.[0] ? { env: spec.env[0] } : {}) };
   }
 
   /** Whether a model entry is called with the model name first (`new ChatAnthropic("claude-…", options)`). */
@@ -307,40 +227,6 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
     return v.t === 'str' || v.t === 'prefix' || v.t === 'env' || (args.length > 1 && v.t === 'unknown');
   }
 
-  private stringAt(args: ts.Expression[], paths: ArgPath[], info: ModuleInfo): string | null {
-    for (const p of paths) {
-      const found = readPath(this.ev, info, args, p);
-      if (found?.value.t === 'str') return found.value.v;
-    }
-    return null;
-  }
-}
-
-const LOCAL_DATABASES = new Set(['sqlite', 'better-sqlite3', 'sqljs', 'capacitor', 'cordova', 'expo', 'nativescript', 'react-native']);
-
-const DEFAULT_PORTS: Record<string, number> = { postgres: 5432, mysql: 3306, mariadb: 3306, mssql: 1433, mongodb: 27017, redis: 6379 };
-
-function normaliseScheme(s: string): string {
-  return s === 'postgresql' ? 'postgres' : s;
-}
-
-function shift(path: ArgPath): ArgPath {
-  return path.startsWith('0.') ? `1.${path.slice(2)}` : path;
-}
-
-/** The entry as seen when no options are written: only environment defaults and the provider's endpoint. */
-function defaultsOnly(e: CatalogEntry): CatalogEntry {
-  const { from: _from, fields: _fields, ...endpoint } = e.endpoint;
-  return { ...e, endpoint: { ...endpoint, ...(endpoint.template ? { template: { ...endpoint.template, from: [] } } : {}) }, ...(e.credential ? { credential: { ...e.credential, from: [] } } : {}) };
-}
-
-/** The entry as seen when its options are the second argument. */
-function shiftEntry(e: CatalogEntry): CatalogEntry {
-  return { ...e, endpoint: shiftEndpoint(e.endpoint), ...(e.credential ? { credential: { ...e.credential, from: (e.credential.from ?? []).map(shift) } } : {}) };
-}
-
-function shiftEndpoint(e: EndpointSpec): EndpointSpec {
-  return { ...e, from: (e.from ?? []).filter((p) => p !== '0').map(shift), ...(e.template ? { template: { ...e.template, from: (e.template.from ?? []).map(shift) } } : {}) };
 }
 
 function matchCallee(v: Value): (JsMatch & { label: string }) | undefined {
@@ -351,33 +237,6 @@ function matchCallee(v: Value): (JsMatch & { label: string }) | undefined {
   if (v.t !== 'ref') return undefined;
   const m = matchJs(v.module, v.path);
   return m ? { ...m, label: m.name } : undefined;
-}
-
-/** The host of a resolved URL target, used as the provider of raw HTTP calls and MCP servers. */
-export function hostOf(target: Resolution): string | null {
-  if (target.state === 'unresolved' || target.value === null) return null;
-  if (target.state === 'set' && target.partial && !hasCompleteOrigin(target.value)) return null;
-  try {
-    const u = new URL(target.value);
-    return u.hostname.replace(/^\[|\]$/g, '') || null;
-  } catch {
-    return null;
-  }
-}
-
-function schemeProvider(target: Resolution): string | null {
-  if (target.state === 'unresolved' || !target.value) return null;
-  const m = /^([a-z0-9+]+):/i.exec(target.value);
-  return m ? normaliseScheme(m[1]!.toLowerCase().split('+')[0]!) : null;
-}
-
-function stdioProvider(target: Resolution): string | null {
-  if (target.state !== 'set') return null;
-  const words = target.value.slice('stdio:'.length).split(' ');
-  // `npx -y @modelcontextprotocol/server-github` → the package, not npx.
-  const pkg = words.find((w, i) => i > 0 && !w.startsWith('-'));
-  const launcher = /(^|\/)(npx|uvx|bunx|pnpm|node|python3?|deno)$/.test(words[0] ?? '');
-  return (launcher && pkg ? pkg : words[0]) ?? null;
 }
 
 /** The name a string literal is assigned to (`apiKey: "…"`, `const token = "…"`), for the secret detector. */

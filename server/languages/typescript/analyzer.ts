@@ -172,7 +172,7 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
     } else if (first.t !== 'undef') why = first.t === 'unknown' ? first.why : first.t === 'env' ? `${first.name} is not set in any .env file` : 'the model is not a static string';
     const delegate = chatEntryForInit(provider, model);
     if (!delegate) {
-      const reason = why ?? (provider ? `no catalog entry for provider "${provider}"` : 'the provider is chosen at run time');
+      const reason = why ? `the model is chosen at run time: ${why}` : provider ? `no catalog entry for provider "${provider}"` : 'the provider is chosen at run time';
       return { ...base, provider: null, describedBy: base.entry, target: { state: 'unresolved', why: reason }, credential: null, model };
     }
     // initChatModel passes its second argument to the provider's constructor; a model string alone gets the defaults.

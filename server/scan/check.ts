@@ -201,7 +201,10 @@ export class PolicyChecker {
   }
 
   private holdsProviderSecret(use: ResourceUse, conn: Connection): string | null {
-    const env = use.credential && use.credential.state !== 'default' ? use.credential.env : undefined;
+    const c = use.credential;
+    // A literal in the provider's own key format (sk-… for OpenAI) is the provider's key, wherever it is sent.
+    if (c?.state === 'set' && c.keyOf && c.keyOf === use.provider) return `a hard-coded ${use.provider} key`;
+    const env = c && c.state !== 'default' ? c.env : undefined;
     if (!env) return null;
     const own = new Set(use.describedBy.credential?.env ?? []);
     const templates = conn.type === 'postgres' ? [conn.credential.password] : [conn.auth.inject?.value];

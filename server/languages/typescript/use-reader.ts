@@ -5,6 +5,9 @@ import { hasCompleteOrigin, type Resolution } from '../../scan/use.js';
 import { readPath, rangeOf, toResolution } from './args.js';
 import type { Evaluator } from './evaluate.js';
 import type { ModuleInfo } from './module.js';
+import { classifySecret } from '../../scan/secrets.js';
+
+const NO_RANGE = { line: 0, column: 0, endLine: 0, endColumn: 0 };
 
 export class UseReader {
   /** `ev` is a getter: the analyzer replaces its evaluator when files change. */
@@ -84,7 +87,9 @@ export class UseReader {
       if (!found) continue;
       const range = found.sf === info.sf ? { range: rangeOf(found.node, found.sf) } : {};
       const v = found.value;
-      if (v.t === 'str') return v.env ? { state: 'set', value: '', env: v.env, ...range } : { state: 'set', value: '', ...range };
+      // The value itself never leaves: only where it came from, and whose key format it has.
+      const keyOf = v.t === 'str' ? classifySecret(v.v, null, NO_RANGE)?.provider : undefined;
+      if (v.t === 'str') return { state: 'set', value: '', ...(v.env ? { env: v.env } : {}), ...(keyOf ? { keyOf } : {}), ...range };
       if (v.t === 'env') return { state: 'unresolved', why: `${v.name} is not set in any .env file`, env: v.name, ...range };
       if (v.t === 'obj') continue;
       return { state: 'unresolved', why: v.t === 'unknown' ? v.why : 'not a static value', ...range };

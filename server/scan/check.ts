@@ -56,7 +56,8 @@ type Route =
   | { via: 'gateway'; connection: string; rest: string }
   | { via: 'gateway-unknown'; name: string }
   | { via: 'direct'; connection: string | null }
-  | { via: 'unresolved'; why: string };
+  | { via: 'unresolved'; why: string }
+  | { via: 'local' };
 
 export class PolicyChecker {
   readonly compiled: CompiledPolicy | undefined;
@@ -121,6 +122,7 @@ export class PolicyChecker {
     const route = this.route(use);
     const gatewayUrl = (conn: string | null): string | undefined => this.gatewayUrlFor(use, conn);
     if (route.via === 'unresolved') return finish('unknown', null, null, `${who}: the endpoint cannot be resolved statically (${route.why})`);
+    if (route.via === 'local') return finish('unknown', null, null, `${who} opens a local database file (${targetText}): not a network resource, so no connection can cover it`);
     if (route.via === 'gateway-unknown') return finish('unapproved', null, null, `${who} goes through the gateway to "/${route.name}", but the policy has no connection named "${route.name}"`);
     if (route.via === 'direct') {
       const g = gatewayUrl(route.connection);
@@ -167,6 +169,7 @@ export class PolicyChecker {
     if (why) return { via: 'unresolved', why };
     if (t.state === 'unresolved') return { via: 'unresolved', why: t.why };
     if (t.value === null) return { via: 'direct', connection: this.connectionByProvider(use.provider) };
+    if (t.value.startsWith('sqlite:')) return { via: 'local' };
     if (t.value.startsWith('stdio:')) {
       const hit = Object.values(policy.connections).find((c) => c.upstream === t.value);
       return { via: 'direct', connection: hit?.name ?? null };
@@ -198,7 +201,10 @@ export class PolicyChecker {
   }
 
   private holdsProviderSecret(use: ResourceUse, conn: Connection): string | null {
-    const env = use.credential && use.credential.state !== 'default' ? use.credential.env : undefined;
+    const c = use.credential;
+    // A literal in the provider's own key format (sk-… for OpenAI) is the provider's key, wherever it is sent.
+    if (c?.state === 'set' && c.keyOf && c.keyOf === use.provider) return `a hard-coded ${use.provider} key`;
+    const env = c && c.state !== 'default' ? c.env : undefined;
     if (!env) return null;
     const own = new Set(use.describedBy.credential?.env ?? []);
     const templates = conn.type === 'postgres' ? [conn.credential.password] : [conn.auth.inject?.value];

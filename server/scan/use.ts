@@ -8,7 +8,7 @@ import type { Range } from './types.js';
 /** A value the analysis found (or not) for an endpoint or credential. */
 export type Resolution =
   /** Written in the code (or a config module / .env value it reads). */
-  | { state: 'set'; value: string; env?: string; range?: Range; partial?: { why: string } }
+  | { state: 'set'; value: string; env?: string; range?: Range; partial?: { why: string }; keyOf?: string }
   /** Written, but not resolvable statically. */
   | { state: 'unresolved'; why: string; env?: string; range?: Range }
   /** Not written: the SDK's default (environment variable or the provider's endpoint) applies. */

@@ -43,6 +43,9 @@ test('high-entropy values count only under key/token/secret/password names, plac
   assert.equal(classifySecret(value, 'apiKey', R)?.detector, 'high-entropy');
   assert.equal(classifySecret(value, 'client_secret', R)?.suggestedEnvVar, 'CLIENT_SECRET');
   assert.equal(classifySecret(value, 'description', R), null);
+  assert.equal(classifySecret(value, 'secretName', R), null);
+  assert.equal(classifySecret(value, 'maxTokens', R), null);
+  assert.equal(classifySecret(value, 'GITHUB_TOKEN', R)?.detector, 'high-entropy');
   assert.equal(classifySecret('your-api-key-here', 'apiKey', R), null);
   assert.equal(classifySecret('OPENAI_API_KEY', 'apiKey', R), null);
   assert.equal(classifySecret('aaaaaaaaaaaaaaaa', 'password', R), null);

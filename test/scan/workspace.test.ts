@@ -142,3 +142,25 @@ test('the policy scan.exclude globs are not scanned', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a client through the gateway holding the provider key (env or literal) is a bypass; the chain key is not', () => {
+  const dir = project();
+  try {
+    const key = ['sk-proj-', 'Zx81Qm2Lw0Rt7Yp4Kd9Vb3Nc6Hs'].join('');
+    const base = `configuration: { baseURL: 'http://127.0.0.1:8790/openai/v1' }`;
+    writeFileSync(join(dir, 'src', 'keys.ts'), [
+      `import { ChatOpenAI } from '@langchain/openai';`,
+      `export const a = new ChatOpenAI({ apiKey: process.env.OPENAI_API_KEY, ${base} });`,
+      `export const b = new ChatOpenAI({ apiKey: '${key}', ${base} });`,
+      `export const c = new ChatOpenAI({ apiKey: process.env.CHAINWARDEN_KEY, ${base} });`,
+      '',
+    ].join('\n'));
+    const ws = new Workspace({ root: dir, policyFile: join(dir, 'chainwarden.yaml') });
+    const found = ws.analyzeFile(join(dir, 'src', 'keys.ts'));
+    assert.deepEqual(found.map((f) => [f.line, f.kind, f.status]), [[2, 'chat_model', 'bypass'], [3, 'chat_model', 'bypass'], [3, 'secret', 'unapproved'], [4, 'chat_model', 'approved']]);
+    assert.match(found[0]!.message, /holds the provider's own credential \(OPENAI_API_KEY\)/);
+    assert.ok(found.every((f) => !JSON.stringify(f).includes(key)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,5 +1,8 @@
 /** The values the static evaluator produces, and small helpers to read them. */
+import tsc from './ts.js';
 import type * as ts from 'typescript';
+import type { Evaluator } from './evaluate.js';
+import type { ModuleInfo } from './module.js';
 import type { ResourceUse } from '../../scan/use.js';
 
 export interface Prop {
@@ -45,4 +48,47 @@ export function describeUnresolved(v: Value, node: ts.Node, sf: ts.SourceFile): 
 export function clip(text: string, max = 40): string {
   const one = text.replace(/\s+/g, ' ');
   return one.length > max ? one.slice(0, max - 1) + '…' : one;
+}
+
+/** `base[name]` for an evaluated base. */
+export function memberOf(base: Value, name: string, ev: Evaluator, whole: ts.Node, info: ModuleInfo): Value {
+  switch (base.t) {
+    case 'obj': {
+      const p = base.props.get(name);
+      if (p) return p.value();
+      return base.open ? unknown(`${name} may come from a spread`) : { t: 'undef' };
+    }
+    case 'ref':
+      return { t: 'ref', module: base.module, path: [...base.path, name] };
+    case 'ns':
+      return ev.exportValue(base.file, name);
+    case 'class':
+      return memberOf(base.base, name, ev, whole, info);
+    case 'use':
+      // A handle derived from a client (`pinecone.Index("docs")`) talks to the same service.
+      return base;
+    case 'arr':
+      return /^\d+$/.test(name) ? (base.items[Number(name)] ?? { t: 'undef' }) : unknown(`array member ${name}`);
+    case 'undef':
+      return { t: 'undef' };
+    case 'unknown':
+      return base;
+    default:
+      return unknown(`${clip(whole.getText(info.sf))} is not static`);
+  }
+}
+
+export function fnValue(node: ts.FunctionLikeDeclaration, sf: ts.SourceFile): Value {
+  const body = node.body;
+  if (!body) return { t: 'fn', body: null, sf };
+  if (!tsc.isBlock(body)) return { t: 'fn', body, sf };
+  // A factory: a body whose only return gives the value (`function makeModel() { return new ChatOpenAI(…) }`).
+  const returns: ts.ReturnStatement[] = [];
+  const visit = (n: ts.Node): void => {
+    if (tsc.isFunctionLike(n)) return;
+    if (tsc.isReturnStatement(n)) returns.push(n);
+    tsc.forEachChild(n, visit);
+  };
+  tsc.forEachChild(body, visit);
+  return { t: 'fn', body: returns.length === 1 && returns[0]!.expression ? returns[0]!.expression : null, sf };
 }

@@ -4,6 +4,6 @@
  * `chainwarden lsp --stdio` starts the same server from the CLI.
  */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from './lsp/server.js';
+import { connectionStrategy, startServer } from './lsp/server.js';
 
-startServer(createConnection(ProposedFeatures.all));
+startServer(createConnection(ProposedFeatures.all, connectionStrategy));

@@ -51,14 +51,14 @@ export function findingToDiagnostic(f: Finding, settings: Settings): Diagnostic 
   };
 }
 
-/** Policy problems link to the policy documentation's error table (docs/policy.md, beside docs/rules/). */
+/** Policy problems link to the error table of the policy documentation (docs/policy.md#errors, beside docs/rules/). */
 export function policyDiagnosticToLsp(d: PolicyDiagnostic, settings: Settings): Diagnostic {
   return {
     range: toLspRange(d),
     severity: d.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
     source: SOURCE,
     code: d.code,
-    codeDescription: { href: new URL(`../policy.md#${d.code.toLowerCase()}`, settings.docsBaseUrl).href },
+    codeDescription: { href: new URL('../policy.md#errors', settings.docsBaseUrl).href },
     message: d.message,
   };
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CancellationTokenSource, CodeActionKind, MessageType, ShowMessageNotification, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocuments, TextDocumentSyncKind,
+  CancellationTokenSource, CodeActionKind, Message, type ConnectionStrategy, MessageType, ShowMessageNotification, DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType, TextDocuments, TextDocumentSyncKind,
   type CancellationToken, type Connection, type InitializeParams, type InitializeResult, type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -26,6 +26,19 @@ import { defaultReason, requestAccess } from './request-access.js';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings.js';
 
 const POLICY_NAMES = new Set(['chainwarden.yaml', 'chainwarden.yml']);
+
+/**
+ * How the connection treats a request the client cancelled before it was dispatched: hovers and code
+ * actions for an older state are answered with null at once instead of being computed (as vscode-eslint does).
+ */
+export const connectionStrategy: ConnectionStrategy = {
+  cancelUndispatched: (message: Message) => {
+    if (Message.isRequest(message) && (message.method === 'textDocument/codeAction' || message.method === 'textDocument/hover')) {
+      return { jsonrpc: message.jsonrpc, id: message.id, result: null };
+    }
+    return undefined;
+  },
+};
 
 export interface ServerOptions {
   env?: NodeJS.ProcessEnv;

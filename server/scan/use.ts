@@ -8,7 +8,7 @@ import type { Range } from './types.js';
 /** A value the analysis found (or not) for an endpoint or credential. */
 export type Resolution =
   /** Written in the code (or a config module / .env value it reads). */
-  | { state: 'set'; value: string; env?: string; range?: Range }
+  | { state: 'set'; value: string; env?: string; range?: Range; partial?: { why: string }; keyOf?: string }
   /** Written, but not resolvable statically. */
   | { state: 'unresolved'; why: string; env?: string; range?: Range }
   /** Not written: the SDK's default (environment variable or the provider's endpoint) applies. */
@@ -34,4 +34,9 @@ export interface ResourceUse {
   optionsRange?: Range;
   /** A short name for messages: `ChatOpenAI`, `fetch`, `pg.Pool`. */
   label: string;
+}
+
+/** Whether a URL prefix already holds its whole origin (`https://host/…`, not `https://api.`). */
+export function hasCompleteOrigin(prefix: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(prefix);
 }

@@ -3,11 +3,10 @@
  * The CLI scans once; the language server keeps one and calls analyzeFile on each change.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compileGlob, loadPolicyFile, type Policy } from '../../gateway/policy/index.js';
 import type { PolicyDiagnostic as Diagnostic } from '../../gateway/policy/diagnostics.js';
-import { TypeScriptAnalyzer } from '../languages/typescript/analyzer.js';
-import { SOURCE_EXTENSIONS } from '../languages/typescript/module.js';
+import { LANGUAGES, languageFor, type LanguageAnalyzer, type LanguageIO } from '../languages/index.js';
 import { PolicyChecker } from './check.js';
 import { EnvFiles } from './env.js';
 import type { Finding } from './types.js';
@@ -28,10 +27,13 @@ export class Workspace {
   readonly root: string;
   /** Problems loading `policyFile`, if any (the scan then runs without a policy). */
   policyDiagnostics: Diagnostic[] = [];
+  /** Files whose analysis failed (an internal error), with the error message; they have no findings. */
+  readonly errors = new Map<string, string>();
   private checker: PolicyChecker;
   private readonly overlays = new Map<string, string>();
   private readonly env: EnvFiles;
-  private readonly analyzer: TypeScriptAnalyzer;
+  private readonly analyzers = new Map<string, LanguageAnalyzer>();
+  private readonly io: LanguageIO;
   private readonly deps = new Map<string, readonly string[]>();
   private exclude: Array<{ test(v: string): boolean }> = [];
 
@@ -46,7 +48,7 @@ export class Workspace {
     this.checker = new PolicyChecker(policy);
     this.setExcludes(policy);
     this.env = new EnvFiles(this.root, (f) => this.readText(f));
-    this.analyzer = new TypeScriptAnalyzer({ readText: (f) => this.readText(f), env: (f, n) => this.env.get(f, n), fileExists: (f) => this.overlays.has(f) || isFile(f) });
+    this.io = { readText: (f) => this.readText(f), env: (f, n) => this.env.get(f, n), fileExists: (f) => this.overlays.has(f) || isFile(f) };
   }
 
   get policy(): Policy | undefined {
@@ -63,8 +65,17 @@ export class Workspace {
   analyzeFile(path: string, text?: string): Finding[] {
     const file = resolve(this.root, path);
     if (text !== undefined) this.setText(file, text);
-    if (!isSourceFile(file)) return [];
-    const result = this.analyzer.analyze(file);
+    const analyzer = this.analyzerFor(file);
+    if (!analyzer) return [];
+    let result;
+    try {
+      result = analyzer.analyze(file);
+    } catch (e) {
+      // One file the analysis cannot handle must not stop a scan; it is reported, with nothing guessed.
+      this.errors.set(file, (e as Error).message);
+      return [];
+    }
+    this.errors.delete(file);
     this.deps.set(file, result.deps);
     const rel = this.relative(file);
     const findings = [...result.uses.map((u) => this.checker.checkUse(u, rel)), ...result.secrets.map((s) => this.checker.checkSecret(s, file, rel))];
@@ -90,10 +101,11 @@ export class Workspace {
     const file = resolve(this.root, path);
     if (EnvFiles.isEnvFile(file)) {
       this.env.invalidate();
-      this.analyzer.invalidateValues();
+      for (const a of this.analyzers.values()) a.invalidateValues();
       return;
     }
-    this.analyzer.invalidate(file, createdOrDeleted);
+    // A file of one language can be read by another's analysis (a .js config imported from .ts): tell them all.
+    for (const a of this.analyzers.values()) a.invalidate(file, createdOrDeleted);
   }
 
   /** Files whose findings may change when `path` changes: files that import it (directly or not), or every file for a .env file. */
@@ -158,6 +170,14 @@ export class Workspace {
     this.exclude = (policy?.scan.exclude ?? []).map((g) => compileGlob(g.replace(/^\.\//, ''), '/'));
   }
 
+  private analyzerFor(file: string): LanguageAnalyzer | undefined {
+    const lang = languageFor(file);
+    if (!lang) return undefined;
+    let a = this.analyzers.get(lang.name);
+    if (!a) this.analyzers.set(lang.name, (a = lang.create(this.io)));
+    return a;
+  }
+
   private readText(file: string): string | null {
     const o = this.overlays.get(file);
     if (o !== undefined) return o;
@@ -170,7 +190,7 @@ export class Workspace {
 }
 
 export function isSourceFile(file: string): boolean {
-  return SOURCE_EXTENSIONS.includes(extname(file)) && !file.endsWith('.d.ts') && !file.endsWith('.d.mts') && !file.endsWith('.d.cts');
+  return LANGUAGES.some((l) => l.handles(file));
 }
 
 function isFile(f: string): boolean {

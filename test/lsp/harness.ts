@@ -29,6 +29,7 @@ export class LspClient {
   private readonly versions = new Map<string, number>();
   readonly texts = new Map<string, string>();
   stderr = '';
+  initializeResult: any;
 
   private constructor(
     readonly child: ChildProcess,
@@ -55,17 +56,17 @@ export class LspClient {
   }
 
   /** Copies a fixture folder to a temp workspace and starts the server on it. */
-  static async start(fixture: string, settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}): Promise<LspClient> {
+  static async start(fixture: string, settings: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = {}, args: string[] = [CLI, 'lsp', '--stdio']): Promise<LspClient> {
     const root = mkdtempSync(join(tmpdir(), 'cw-lsp-'));
     cpSync(fixture, root, { recursive: true });
     const childEnv = { ...process.env, ...env };
     delete childEnv.CHAINWARDEN_POLICY;
     delete childEnv.CHAINWARDEN_ADMIN_URL;
     delete childEnv.CHAINWARDEN_ADMIN_TOKEN;
-    const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { cwd: root, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: root, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspClient(child, root);
     client.settings = settings;
-    await client.connection.sendRequest('initialize', {
+    client.initializeResult = await client.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(root).href,
       workspaceFolders: [{ uri: pathToFileURL(root).href, name: 'fixture' }],

@@ -13,7 +13,7 @@ import type { CodeAction, Diagnostic, Hover, MarkupContent } from 'vscode-langua
 
 const markdown = (h: Hover): string => (h.contents as MarkupContent).value;
 import { parsePolicy, type HttpConnection } from '../../gateway/policy/index.js';
-import { FIXTURES } from '../helpers/paths.js';
+import { FIXTURES, REPO_ROOT } from '../helpers/paths.js';
 import { LspClient } from './harness.js';
 
 const FIXTURE = join(FIXTURES, 'lsp-project');
@@ -146,6 +146,29 @@ test('language server over stdio', async (t) => {
     assert.deepEqual(byCode(await client.diagnostics('src/secret.ts'), 'CW003'), []);
   });
 
+  await t.test('an edit re-analyses the changed file and its importers, not unrelated files', async () => {
+    const configText = fixtureText('src/config.ts');
+    await client.open('src/config.ts', configText);
+    await client.diagnostics('src/config.ts');
+    let since = client.notifications.length;
+    await client.change('src/config.ts', configText.replace("'http://127.0.0.1:8790'", "'https://api.openai.com'"));
+    const secret = await diagnosticsAfter(client, 'src/secret.ts', since, (d) => d.length > 0);
+    assert.deepEqual(secret.map((d) => d.code), ['CW002'], 'the importer now calls OpenAI directly');
+    const touched = client.notifications.slice(since).filter((n) => n.method === 'textDocument/publishDiagnostics').map((n) => n.params.uri);
+    assert.ok(!touched.includes(client.uri('src/direct.ts')), 'direct.ts does not import config.ts');
+    since = client.notifications.length;
+    await client.change('src/config.ts', configText);
+    assert.deepEqual(await diagnosticsAfter(client, 'src/secret.ts', since, () => true), []);
+  });
+
+  await t.test('hover on an allowed call names the rule that allowed it', async () => {
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: client.uri('src/secret.ts') }, position: { line: 5, character: 30 } })) as Hover;
+    const text = markdown(hover);
+    assert.match(text, /\*\*approved\*\*/);
+    assert.match(text, /ALLOW: chain support-bot → openai "POST \/v1\/chat\/completions"/);
+    assert.match(text, /rule: support chats with OpenAI/);
+  });
+
   let requestArgs: Record<string, unknown> | undefined;
   await t.test('"Request access" writes the request to .chainwarden/requests when no gateway answers', async () => {
     const diags = await client.diagnostics('src/claude.ts');
@@ -213,7 +236,7 @@ test('language server over stdio', async (t) => {
     assert.equal(d.severity, 1);
     assert.match(String(d.message), /antropic/);
     assert.match(String(d.code), /^CW_POLICY_/);
-    assert.match(d.codeDescription!.href, /policy\.md#cw_policy_/);
+    assert.match(d.codeDescription!.href, /policy\.md#errors$/);
 
     const since = client.notifications.length;
     await client.change('chainwarden.yaml', policyText + claudeRule);
@@ -232,4 +255,15 @@ test('language server over stdio', async (t) => {
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: client.uri('chainwarden.yaml'), type: 2 }] });
     assert.deepEqual(await diagnosticsAfter(client, 'src/claude.ts', since, () => true), []);
   });
+});
+
+test('the plain entry dist/server/main.js speaks the same protocol (the VS Code client starts it)', async (t) => {
+  const client = await LspClient.start(FIXTURE, {}, {}, [join(REPO_ROOT, 'dist', 'server', 'main.js'), '--stdio']);
+  t.after(() => client.stop());
+  const caps = client.initializeResult.capabilities;
+  assert.equal(caps.hoverProvider, true);
+  assert.deepEqual(caps.codeActionProvider.codeActionKinds, ['quickfix']);
+  assert.deepEqual(caps.executeCommandProvider.commands, ['chainwarden.requestAccess']);
+  await client.open('src/direct.ts', fixtureText('src/direct.ts'));
+  assert.deepEqual((await client.diagnostics('src/direct.ts')).map((d) => d.code), ['CW002']);
 });

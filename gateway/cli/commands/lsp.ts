@@ -1,5 +1,5 @@
 import { createConnection, ProposedFeatures, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
-import { startServer } from '../../../server/lsp/server.js';
+import { connectionStrategy, startServer } from '../../../server/lsp/server.js';
 import { UsageError, type Command } from '../command.js';
 
 export const lsp: Command = {
@@ -11,12 +11,18 @@ export const lsp: Command = {
   details: 'Settings come from the editor (section "chainwarden"); see docs/language-server.md.',
   run(ctx) {
     if (!ctx.values.stdio) throw new UsageError('--stdio is required (the server speaks LSP on stdin/stdout)');
-    const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
+    const connection = createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout), connectionStrategy);
     startServer(connection, { env: ctx.env });
     // The connection owns the process from here: it exits on the client's "exit" notification or when stdin closes.
     return new Promise<number>((resolve) => {
       connection.onExit(() => resolve(0));
-      ctx.signal.addEventListener('abort', () => resolve(0), { once: true });
+      // The client went away without "exit" (its end of the pipe closed).
+      process.stdin.once('end', () => resolve(0));
+      ctx.signal.addEventListener('abort', () => {
+        connection.dispose();
+        process.stdin.destroy();
+        resolve(0);
+      }, { once: true });
     });
   },
 };

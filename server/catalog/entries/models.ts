@@ -42,17 +42,18 @@ const BEDROCK_ENDPOINT = {
 const BEDROCK_KEY = { from: ['0.credentials.accessKeyId', '0.credentials'], env: ['AWS_ACCESS_KEY_ID', 'AWS_PROFILE'] };
 const COHERE_ENDPOINT = { from: ['0.client'], env: ['CO_API_URL'], default: 'https://api.cohere.com', gatewaySuffix: '' };
 
-function openaiCompatible(id: string, title: string, provider: string, module: string, exportName: string, base: string, keyEnv: string, suffix: string, init?: string): CatalogEntry {
+function openaiCompatible(id: string, title: string, provider: string, module: string | [string, ...string[]], exportName: string, base: string, keyEnv: string, suffix: string, init?: string): CatalogEntry {
+  const [first, ...alsoFrom] = typeof module === 'string' ? [module] : module;
   return {
     id,
     title,
     kind: 'chat_model',
     provider,
-    js: [{ module, exports: [exportName] }],
+    js: [{ module: first, exports: [exportName], ...(alsoFrom.length ? { alsoFrom } : {}) }],
     endpoint: { from: ['0.baseURL', '0.baseUrl', '0.configuration.baseURL'], default: base, fixProperty: 'configuration.baseURL', gatewaySuffix: suffix },
     credential: { from: ['0.apiKey'], env: [keyEnv] },
     model: MODEL,
-    operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
+    operation: exportName.endsWith('Embeddings') ? { kind: 'http', method: 'POST', path: '/embeddings' } : { kind: 'http', method: 'POST', path: '/chat/completions' },
     ...(init ? { initChatModel: { provider: init } } : {}),
   };
 }
@@ -202,15 +203,43 @@ export const MODEL_ENTRIES: CatalogEntry[] = [
     endpoint: COHERE_ENDPOINT, credential: { from: ['0.apiKey'], env: ['COHERE_API_KEY'] }, model: MODEL,
     operation: { kind: 'http', method: 'POST', path: '/v2/embed' },
   },
-  openaiCompatible('fireworks.chat', 'Fireworks chat model', 'fireworks', '@langchain/community/chat_models/fireworks', 'ChatFireworks', 'https://api.fireworks.ai/inference/v1', 'FIREWORKS_API_KEY', '/inference/v1', 'fireworks'),
-  openaiCompatible('togetherai.chat', 'Together AI chat model', 'togetherai', '@langchain/community/chat_models/togetherai', 'ChatTogetherAI', 'https://api.together.xyz/v1', 'TOGETHER_AI_API_KEY', '/v1', 'together'),
+  openaiCompatible('fireworks.chat', 'Fireworks chat model', 'fireworks', ['@langchain/fireworks', '@langchain/community/chat_models/fireworks'], 'ChatFireworks', 'https://api.fireworks.ai/inference/v1', 'FIREWORKS_API_KEY', '/inference/v1', 'fireworks'),
+  { ...openaiCompatible('fireworks.embeddings', 'Fireworks embeddings', 'fireworks', ['@langchain/fireworks', '@langchain/community/embeddings/fireworks'], 'FireworksEmbeddings', 'https://api.fireworks.ai/inference/v1', 'FIREWORKS_API_KEY', '/inference/v1'), kind: 'embeddings' },
+  openaiCompatible('togetherai.chat', 'Together AI chat model', 'togetherai', ['@langchain/together-ai', '@langchain/community/chat_models/togetherai'], 'ChatTogetherAI', 'https://api.together.xyz/v1', 'TOGETHER_AI_API_KEY', '/v1', 'together'),
+  { ...openaiCompatible('togetherai.embeddings', 'Together AI embeddings', 'togetherai', ['@langchain/together-ai', '@langchain/community/embeddings/togetherai'], 'TogetherAIEmbeddings', 'https://api.together.xyz/v1', 'TOGETHER_AI_API_KEY', '/v1'), kind: 'embeddings' },
   openaiCompatible('deepseek.chat', 'DeepSeek chat model', 'deepseek', '@langchain/deepseek', 'ChatDeepSeek', 'https://api.deepseek.com', 'DEEPSEEK_API_KEY', '', 'deepseek'),
   openaiCompatible('xai.chat', 'xAI chat model', 'xai', '@langchain/xai', 'ChatXAI', 'https://api.x.ai/v1', 'XAI_API_KEY', '/v1', 'xai'),
+  {
+    id: 'openai.sdk', title: 'OpenAI SDK client', kind: 'chat_model', provider: 'openai',
+    js: [{ module: 'openai', exports: ['default', 'OpenAI'] }],
+    python: [{ module: 'openai', name: 'OpenAI' }],
+    endpoint: { from: ['0.baseURL'], env: ['OPENAI_BASE_URL'], default: 'https://api.openai.com/v1', fixProperty: 'baseURL', gatewaySuffix: '/v1' },
+    credential: { from: ['0.apiKey'], env: ['OPENAI_API_KEY'] },
+    operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
+  },
+  {
+    id: 'anthropic.sdk', title: 'Anthropic SDK client', kind: 'chat_model', provider: 'anthropic',
+    js: [{ module: '@anthropic-ai/sdk', exports: ['default', 'Anthropic'] }],
+    python: [{ module: 'anthropic', name: 'Anthropic' }],
+    endpoint: { from: ['0.baseURL'], env: ['ANTHROPIC_BASE_URL'], default: 'https://api.anthropic.com', fixProperty: 'baseURL', gatewaySuffix: '' },
+    credential: { from: ['0.apiKey'], env: ['ANTHROPIC_API_KEY'] },
+    operation: { kind: 'http', method: 'POST', path: '/v1/messages' },
+  },
   {
     id: 'langchain.init-chat-model', title: 'initChatModel("provider:model")', kind: 'chat_model', provider: null,
     js: [{ module: 'langchain/chat_models/universal', exports: ['initChatModel'] }, { module: 'langchain', exports: ['initChatModel'] }],
     python: [{ module: 'langchain.chat_models', name: 'init_chat_model' }],
     endpoint: {},
+    model: ['0'],
+    operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
+    special: 'init-chat-model',
+  },
+  {
+    id: 'langchain.agent-model-string', title: 'createAgent({ model: "provider:model" })', kind: 'chat_model', provider: null,
+    js: [{ module: 'langchain', exports: ['createAgent'] }],
+    python: [{ module: 'langchain.agents', name: 'create_agent' }],
+    endpoint: {},
+    model: ['0.model'],
     operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
     special: 'init-chat-model',
   },

@@ -112,7 +112,11 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
       { module: '@langchain/classic/sql_db', exports: ['SqlDatabase'], statics: ['fromDataSourceParams', 'fromOptionsParams'] },
     ],
     python: [{ module: 'langchain_community.utilities', name: 'SQLDatabase' }],
-    endpoint: { from: ['*.appDataSource', '*.appDataSourceOptions.url'] },
+    endpoint: {
+      from: ['*.appDataSource', '*.appDataSourceOptions.url'],
+      fields: { host: ['*.appDataSourceOptions.host'], port: ['*.appDataSourceOptions.port'], database: ['*.appDataSourceOptions.database'], user: ['*.appDataSourceOptions.username'], scheme: ['*.appDataSourceOptions.type'] },
+      scheme: 'postgres', defaultPort: 5432,
+    },
     operation: { kind: 'sql', class: 'read' },
   },
   {

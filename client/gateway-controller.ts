@@ -1,7 +1,7 @@
 /** Start / Stop / Restart Gateway and its log: the supervisor wired to an output channel and the status bar. */
 import * as vscode from 'vscode';
 import { GatewaySupervisor, type GatewayState, type LogLine } from './core/gateway-process.js';
-import { gatewayLaunch, cliScriptFor } from './core/launch.js';
+import { gatewayLaunch, cliScriptFor, envFileFor } from './core/launch.js';
 import type { Workspace } from './workspace.js';
 
 export class GatewayController implements vscode.Disposable {
@@ -37,7 +37,8 @@ export class GatewayController implements vscode.Disposable {
     const cli = cliScriptFor(cfg.get<string>('gateway.cliPath'), this.ws.root(), this.ctx.asAbsolutePath('out/cli/bin/chainwarden.mjs'));
     const admin = this.ws.admin()!;
     this.log.appendLine(`[chainwarden] starting: ${runtime} ${cli} gateway --policy ${p.file}`);
-    this.supervisor.start(gatewayLaunch({ policyFile: p.file, policy: p.policy, cliScript: cli, runtime, env: process.env, probe: () => admin.healthy() }));
+    const envFile = envFileFor(cfg.get<string>('gateway.envFile'), p.file);
+    this.supervisor.start(gatewayLaunch({ policyFile: p.file, policy: p.policy, cliScript: cli, runtime, env: process.env, envFile, probe: () => admin.healthy() }));
   }
 
   stop(): Promise<void> {

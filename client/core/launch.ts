@@ -3,8 +3,8 @@
  * The runtime is the extension host's own (process.execPath with ELECTRON_RUN_AS_NODE=1), so no
  * separate Node install is needed. No VS Code import.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
 import { resolveSecret, type Policy } from '../../gateway/policy/index.js';
 import { portOf, type GatewayLaunch } from './gateway-process.js';
 
@@ -16,18 +16,43 @@ export interface LaunchInputs {
   runtime: string;
   env: NodeJS.ProcessEnv;
   probe: () => Promise<boolean>;
+  /** Variables for the gateway (upstream secrets) from an env file; the process environment wins. */
+  envFile?: string | undefined;
 }
 
 export function gatewayLaunch(i: LaunchInputs): GatewayLaunch {
+  const fromFile = i.envFile && existsSync(i.envFile) ? parseEnvFile(readFileSync(i.envFile, 'utf8')) : {};
   return {
     command: i.runtime,
     args: [i.cliScript, 'gateway', '--policy', i.policyFile],
     cwd: dirname(i.policyFile),
     // ELECTRON_RUN_AS_NODE: an Electron binary then behaves as plain Node; harmless for a real Node.
-    env: { ...i.env, ELECTRON_RUN_AS_NODE: '1' },
+    env: { ...fromFile, ...i.env, ELECTRON_RUN_AS_NODE: '1' },
     port: portOf(i.policy?.gateway.listen),
     probe: i.probe,
   };
+}
+
+/** The env file for the gateway: the setting (relative to the policy's folder), else gateway.env beside the policy. */
+export function envFileFor(setting: string | null | undefined, policyFile: string): string {
+  const s = setting?.trim();
+  if (s) return isAbsolute(s) ? s : join(dirname(policyFile), s);
+  return join(dirname(policyFile), 'gateway.env');
+}
+
+/** KEY=VALUE lines (dotenv style): comments and blank lines skipped, `export ` allowed, one level of quotes removed. */
+export function parseEnvFile(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const raw of text.split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(raw);
+    if (!m || raw.trim().startsWith('#')) continue;
+    let v = m[2]!;
+    const q = v[0];
+    if ((q === '"' || q === "'") && v.endsWith(q) && v.length >= 2) v = v.slice(1, -1);
+    else v = v.replace(/\s+#.*$/, '');
+    out[m[1]!] = q === '"' ? v.replace(/\\n/g, '\n') : v;
+  }
+  return out;
 }
 
 /** The admin API base URL: the setting, else http://<gateway.admin> from the policy, else the default. */

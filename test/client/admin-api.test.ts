@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { compilePolicy, evaluate, loadPolicyFile, parseOperation } from '../../gateway/policy/index.js';
 import { AdminApiError, GatewayAdmin, collectionOf, type AuditRecord } from '../../client/core/admin-api.js';
-import { adminTokenFor, adminUrlFor, cliScriptFor, gatewayLaunch } from '../../client/core/launch.js';
+import { adminTokenFor, adminUrlFor, cliScriptFor, envFileFor, gatewayLaunch, parseEnvFile } from '../../client/core/launch.js';
 import { auditFilters, auditHtml, escapeHtml } from '../../client/core/audit-view.js';
 import { EXAMPLE_POLICY } from '../helpers/paths.js';
 import { startAdmin } from './admin-server.js';
@@ -120,4 +120,18 @@ test('admin token: SecretStorage first, else a file: reference beside the policy
 test('ids choose their collection', () => {
   assert.equal(collectionOf('req_abc'), 'requests');
   assert.equal(collectionOf('apr_abc'), 'approvals');
+});
+
+test('env file: dotenv lines for the gateway; the process environment wins', (t) => {
+  assert.deepEqual(parseEnvFile('# secrets\nA=1\nexport B = "two words"\nC=\'x#y\'\nD=plain # comment\nnot a line\n\nE="a\\nb"\n'), { A: '1', B: 'two words', C: 'x#y', D: 'plain', E: 'a\nb' });
+  const dir = mkdtempSync(join(tmpdir(), 'cw-env-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const policyFile = join(dir, 'chainwarden.yaml');
+  writeFileSync(join(dir, 'gateway.env'), 'OPENAI_API_KEY=from-file\nTAVILY_API_KEY=t\n');
+  assert.equal(envFileFor('', policyFile), join(dir, 'gateway.env'));
+  assert.equal(envFileFor('secrets/.env', policyFile), join(dir, 'secrets/.env'));
+  const l = gatewayLaunch({ policyFile, policy, cliScript: 'cli', runtime: 'node', env: { OPENAI_API_KEY: 'from-env' }, envFile: envFileFor(null, policyFile), probe: async () => true });
+  assert.equal(l.env.OPENAI_API_KEY, 'from-env');
+  assert.equal(l.env.TAVILY_API_KEY, 't');
+  assert.equal(gatewayLaunch({ policyFile, policy, cliScript: 'cli', runtime: 'node', env: {}, envFile: join(dir, 'missing.env'), probe: async () => true }).env.TAVILY_API_KEY, undefined);
 });

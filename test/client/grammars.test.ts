@@ -20,6 +20,8 @@ const LOG_LINES: Array<[string, string | null]> = [
   ['approve chain=support-bot connection=orders-db op="write public.orders" approval=apr_x', 'markup.changed.approve'],
   ['flag chain=support-bot connection=openai op="GET /v1/models" status=200 ms=40', 'markup.changed.flag'],
   ['2026-11-27T12:00:00.000Z deny chain=x connection=y op="GET /" status=403 ms=0', 'markup.deleted.deny'],
+  ['flag chain=support-bot connection=openai op="GET /v1/models" status=200 ms=3.2 rule="support chats with OpenAI" flagged id=01J', 'markup.changed.flag'],
+  ['deny chain=- connection=openai op="POST /v1/files" status=403 ms=0.4 rule="nobody fine-tunes from a chain" code=CW_ERR_DENIED id=01K', 'markup.deleted.deny'],
   ['allowance=3 something else', null],
   ['listening on 127.0.0.1:8790', null],
 ];
@@ -34,6 +36,14 @@ for (const [line, scope] of LOG_LINES) {
     assert.ok(group, `captured as ${scope}`);
   });
 }
+
+test('log grammar: quoted fields (op, rule) are strings, numbers are numbers', () => {
+  const fields = log.repository.fields.patterns as Array<{ match: string }>;
+  const quoted = new RegExp(fields[0]!.match, 'g');
+  const line = 'allow chain=a connection=b op="POST /v1/chat/completions" status=200 ms=3.2 rule="support chats with OpenAI" id=x';
+  assert.deepEqual([...line.matchAll(quoted)].map((m) => m[1]), ['op', 'rule']);
+  assert.deepEqual([...line.matchAll(new RegExp(fields[2]!.match, 'g'))].map((m) => `${m[1]}=${m[2]}`), ['status=200', 'ms=3.2']);
+});
 
 test('policy injection: effects as keys, not as values', () => {
   const re = new RegExp(policy.repository['effect-key'].match);

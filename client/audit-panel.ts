@@ -1,7 +1,7 @@
 /** Show Audit Trail: a webview table of recent records with filters, refreshed live while the gateway runs. */
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
-import { auditFilters, auditHtml } from './core/audit-view.js';
+import { auditFilters, auditHtml, auditRowsHtml, auditStatusText } from './core/audit-view.js';
 import type { AuditQuery, GatewayAdmin } from './core/admin-api.js';
 
 const LIVE_REFRESH_MS = 2000;
@@ -33,12 +33,13 @@ export class AuditPanel {
       AuditPanel.current = undefined;
     });
     this.timer = setInterval(() => {
-      if (this.panel.visible && this.live()) void this.render();
+      if (this.panel.visible && this.live()) void this.render(true);
     }, LIVE_REFRESH_MS);
     void this.render();
   }
 
-  private async render(): Promise<void> {
+  /** A full page, or (live) only the rows, so what is typed in the filters stays. */
+  private async render(rowsOnly = false): Promise<void> {
     const api = this.admin();
     let notice: string | undefined;
     let records: Awaited<ReturnType<GatewayAdmin['audit']>> = [];
@@ -51,6 +52,11 @@ export class AuditPanel {
         notice = `${(e as Error).message}`;
       }
     }
-    this.panel.webview.html = auditHtml({ records, filters: this.filters, notice, at: new Date(), nonce: randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource });
+    const at = new Date();
+    if (rowsOnly) {
+      void this.panel.webview.postMessage({ type: 'rows', rows: auditRowsHtml(records), status: auditStatusText(records.length, at), notice: notice ?? '' });
+      return;
+    }
+    this.panel.webview.html = auditHtml({ records, filters: this.filters, notice, at, nonce: randomBytes(16).toString('base64'), cspSource: this.panel.webview.cspSource });
   }
 }

@@ -30,9 +30,24 @@ execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '
 //    beside the CLI bundle, built for the Node that installed it.
 rmSync(OUT, { recursive: true, force: true });
 const dev = args.has('--no-vsix'); // a development bundle: readable, with source maps for the debugger
-const common = { bundle: true, platform: 'node', target: 'node20', minify: !dev, sourcemap: dev, legalComments: 'none', logLevel: 'warning' };
-await esbuild.build({ ...common, entryPoints: [join(ROOT, 'client/extension.ts')], outfile: join(OUT, 'extension.cjs'), format: 'cjs', external: ['vscode'] });
-await esbuild.build({ ...common, entryPoints: [join(ROOT, 'server/main.ts')], outfile: join(OUT, 'server.cjs'), format: 'cjs' });
+// server/languages/typescript/ts.ts loads TypeScript with createRequire(import.meta.url), which a bundler
+// cannot follow: give esbuild a plain require so TypeScript goes into the bundle.
+const plainRequire = {
+  name: 'plain-require',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]server[\\/]languages[\\/]typescript[\\/]ts\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const out = text.replace("createRequire(import.meta.url)('typescript')", "require('typescript')");
+      if (out === text) throw new Error(`${args.path}: the createRequire line changed; update scripts/package-extension.mjs`);
+      return { contents: out, loader: 'ts' };
+    });
+  },
+};
+// CommonJS bundles have no import.meta: point import.meta.url at the bundle itself.
+const cjs = { format: 'cjs', define: { 'import.meta.url': '__cwImportMetaUrl' }, banner: { js: "const __cwImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" } };
+const common = { plugins: [plainRequire], bundle: true, platform: 'node', target: 'node20', minify: !dev, sourcemap: dev, legalComments: 'none', logLevel: 'warning' };
+await esbuild.build({ ...common, entryPoints: [join(ROOT, 'client/extension.ts')], outfile: join(OUT, 'extension.cjs'), ...cjs, external: ['vscode'] });
+await esbuild.build({ ...common, entryPoints: [join(ROOT, 'server/main.ts')], outfile: join(OUT, 'server.cjs'), ...cjs });
 await esbuild.build({
   ...common,
   stdin: {

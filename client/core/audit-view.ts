@@ -39,15 +39,25 @@ export function auditFilters(raw: unknown): AuditQuery {
   return q;
 }
 
-export function auditHtml(p: AuditPage): string {
-  const f = p.filters;
-  const rows = p.records
+/** The table rows alone: the live refresh replaces only these, so the filter inputs keep what is typed. */
+export function auditRowsHtml(records: readonly AuditRecord[]): string {
+  return records
     .map(
       (r) => `<tr class="d-${escapeHtml(r.decision)}"><td>${escapeHtml(r.ts_start)}</td><td>${escapeHtml(r.chain ?? '')}</td><td>${escapeHtml(r.connection)}</td>` +
         `<td>${escapeHtml(r.operation)}</td><td class="decision">${escapeHtml(r.decision)}</td><td>${escapeHtml(r.rule ?? '')}</td>` +
         `<td>${escapeHtml(r.status ?? '')}</td><td>${escapeHtml(r.latency_ms ?? '')}</td><td>${escapeHtml(r.approver ?? '')}${r.error ? ` ${escapeHtml(r.error)}` : ''}</td></tr>`,
     )
     .join('\n');
+}
+
+/** The line above the table: how many records and when they were read. */
+export function auditStatusText(count: number, at: Date): string {
+  return `${count} record${count === 1 ? '' : 's'} · read at ${at.toISOString()}`;
+}
+
+export function auditHtml(p: AuditPage): string {
+  const f = p.filters;
+  const rows = auditRowsHtml(p.records);
   const options = DECISIONS.map((d) => `<option value="${d}"${f.decision === d || (!f.decision && !d) ? ' selected' : ''}>${d || 'any decision'}</option>`).join('');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -66,10 +76,10 @@ form { display: flex; gap: 6px; margin-bottom: 8px; } .notice { margin: 8px 0; c
 <input name="since" placeholder="since (e.g. 1h)" value="${escapeHtml(f.since ?? '')}">
 <button type="submit">Filter</button>
 </form>
-${p.notice ? `<div class="notice">${escapeHtml(p.notice)}</div>` : ''}
-<div class="notice">${p.records.length} record${p.records.length === 1 ? '' : 's'} · read at ${escapeHtml(p.at.toISOString())}</div>
+<div class="notice" id="notice">${escapeHtml(p.notice ?? '')}</div>
+<div class="notice" id="status">${escapeHtml(auditStatusText(p.records.length, p.at))}</div>
 <table><thead><tr><th>time</th><th>chain</th><th>connection</th><th>operation</th><th>decision</th><th>rule</th><th>status</th><th>ms</th><th>approver / error</th></tr></thead>
-<tbody>
+<tbody id="rows">
 ${rows}
 </tbody></table>
 <script nonce="${p.nonce}">
@@ -78,6 +88,14 @@ document.getElementById('filters').addEventListener('submit', (e) => {
   e.preventDefault();
   const data = Object.fromEntries(new FormData(e.target).entries());
   vscode.postMessage({ type: 'filter', filters: data });
+});
+// Live refresh: the extension sends rows it has escaped already (auditRowsHtml).
+window.addEventListener('message', (e) => {
+  const m = e.data;
+  if (!m || m.type !== 'rows') return;
+  document.getElementById('rows').innerHTML = m.rows;
+  document.getElementById('status').textContent = m.status;
+  document.getElementById('notice').textContent = m.notice || '';
 });
 </script>
 </body></html>`;

@@ -13,6 +13,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXAMPLE_DIR, FIXTURES, REPO_ROOT } from '../helpers/paths.js';
+import { LspClient } from '../lsp/harness.js';
+import { Requests, type InventoryResult } from '../../server/lsp/protocol.js';
 import { freePort, launchBrowser, runSetup, startCodeServer, until, type CodeServer } from './workbench.js';
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'e2e');
@@ -39,6 +41,18 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
   }
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(join(SHOTS, "logs"), { recursive: true });
+
+  // The bundle alone first: a server that cannot start in the .vsix fails here, with its own error.
+  await t.test('the bundled language server (out/server.cjs) scans the workspace', async () => {
+    const lsp = await LspClient.start(ws, {}, {}, [join(REPO_ROOT, 'out', 'server.cjs'), '--stdio']);
+    try {
+      await lsp.connection.sendRequest(Requests.scanWorkspace);
+      const inv = (await lsp.connection.sendRequest(Requests.inventory)) as InventoryResult;
+      assert.deepEqual(inv.entries.filter((e) => e.file === 'triage/search.ts').map((e) => [e.chain, e.connection, e.status]), [['ticket-triage', 'tavily', 'unapproved']]);
+    } finally {
+      await lsp.stop();
+    }
+  });
 
   let server: CodeServer | undefined;
   let browser: any;
@@ -126,10 +140,26 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     await shot('03-request-saved');
   });
 
+  await step('Resources in this workspace: the inventory by chain and status; a click jumps to the code', {}, async () => {
+    await palette('Chainwarden: Scan Workspace');
+    const sidebar = await until('the inventory in the Resources view', async () => {
+      const all = await text('.part.sidebar');
+      return ['support-bot', 'ticket-triage', 'unapproved', 'bypass', 'approved'].every((w) => all.includes(w)) ? all : undefined;
+    }, 60_000);
+    assert.match(sidebar, /Pending approvals/);
+    const bypass = page.locator('.part.sidebar .monaco-list-row', { hasText: /^bypass/ }).first();
+    await bypass.click();
+    const use = page.locator('.part.sidebar .monaco-list-row', { hasText: 'src/agent.ts:14' }).first();
+    await use.waitFor({ state: 'visible', timeout: 30_000 });
+    await use.click();
+    await until('the editor on src/agent.ts line 14', async () => (await page.title()).startsWith('agent.ts') && (await text('.statusbar')).includes('Ln 14, Col 21'), 30_000);
+    await shot('04-resources');
+  });
+
   await step('Start Gateway from the palette: the status bar says it runs', { todo: GATEWAY_TODO }, async () => {
     await palette('Chainwarden: Start Gateway');
     await until('the status bar: running', async () => (await text('.statusbar')).includes(`running on :${dataPort}`), 60_000);
-    await shot('04-gateway-running');
+    await shot('05-gateway-running');
   });
 
   await step('a request filed with the gateway is approved from the approvals view', { todo: GATEWAY_TODO }, async () => {
@@ -142,6 +172,6 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     await page.locator('.quick-input-widget input').fill('1h');
     await page.keyboard.press('Enter');
     await until('the approval notice', async () => (await text('.notifications-toasts')).includes('approved for 1h'), 30_000);
-    await shot('05-approved');
+    await shot('06-approved');
   });
 });

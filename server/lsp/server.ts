@@ -388,7 +388,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   connection.onRequest(Requests.scanWorkspace, async (): Promise<void> => {
     await ready;
-    rebuildProjects();
+    // Files not open are read from disk again; open ones keep what the queue validated from the editor.
     await startWorkspaceScan();
   });
 

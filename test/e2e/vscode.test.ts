@@ -146,7 +146,7 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
       const all = await text('.part.sidebar');
       return ['support-bot', 'ticket-triage', 'unapproved', 'bypass', 'approved'].every((w) => all.includes(w)) ? all : undefined;
     }, 60_000);
-    assert.match(sidebar, /Pending approvals/);
+    assert.match(sidebar, /Pending approvals/i);
     const bypass = page.locator('.part.sidebar .monaco-list-row', { hasText: /^bypass/ }).first();
     await bypass.click();
     const use = page.locator('.part.sidebar .monaco-list-row', { hasText: 'src/agent.ts:14' }).first();

@@ -31,14 +31,16 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
   const ws = join(root, 'support-bot');
   cpSync(EXAMPLE_DIR, ws, { recursive: true });
   cpSync(join(FIXTURES, 'client', 'e2e'), ws, { recursive: true });
-  const [dataPort, adminPort] = [await freePort(), await freePort()];
+  const [dataPort, adminPort, pgPort] = [await freePort(), await freePort(), await freePort()];
   const policyFile = join(ws, 'chainwarden.yaml');
-  writeFileSync(policyFile, readFileSync(policyFile, 'utf8').replace('listen: 127.0.0.1:8790', `listen: 127.0.0.1:${dataPort}`).replace('admin: 127.0.0.1:8791', `admin: 127.0.0.1:${adminPort}`));
+  writeFileSync(policyFile, readFileSync(policyFile, 'utf8').replace('listen: 127.0.0.1:8790', `listen: 127.0.0.1:${dataPort}`).replace('admin: 127.0.0.1:8791', `admin: 127.0.0.1:${adminPort}`).replace('listen: 127.0.0.1:15432', `listen: 127.0.0.1:${pgPort}`));
   // Code that goes through the gateway points at its data-plane port.
   for (const rel of readdirSync(ws, { recursive: true, encoding: 'utf8' }).filter((f) => /\.(ts|js)$|(^|\/)\.env/.test(f))) {
     const file = join(ws, rel);
     writeFileSync(file, readFileSync(file, 'utf8').replaceAll('127.0.0.1:8790', `127.0.0.1:${dataPort}`));
   }
+  // Placeholder upstream secrets, so the gateway can load the policy (nothing is forwarded upstream).
+  if (!existsSync(join(ws, 'gateway.env'))) writeFileSync(join(ws, 'gateway.env'), 'OPENAI_API_KEY=placeholder-openai\nTAVILY_API_KEY=placeholder-tavily\nORDERS_DB_PASSWORD=placeholder-db\n');
   rmSync(SHOTS, { recursive: true, force: true });
   mkdirSync(join(SHOTS, "logs"), { recursive: true });
 
@@ -68,6 +70,8 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     'chainwarden.actor': 'e2e-approver',
     // better-sqlite3 (the gateway's store) is built for this Node, not for code-server's.
     'chainwarden.gateway.runtime': process.execPath,
+    // CHAINWARDEN_E2E_CLI: run the gateway from another build of the CLI (e.g. a branch checkout's bin/chainwarden.js).
+    ...(process.env.CHAINWARDEN_E2E_CLI ? { 'chainwarden.gateway.cliPath': process.env.CHAINWARDEN_E2E_CLI } : {}),
   }, vsix);
   browser = await launchBrowser(tools, root);
   const page = browser.pages()[0] ?? (await browser.newPage());

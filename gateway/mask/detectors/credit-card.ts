@@ -1,0 +1,91 @@
+import { luhnValid } from '../checksums.js';
+import { isDigit, isWord, starAlnum, trailingRun } from '../shapes.js';
+import { docsUrl, type Detector, type Span } from '../types.js';
+
+/** Runs of digit groups joined by single spaces or dashes; card numbers are looked for inside each run. */
+const RUN = /\d+(?:[ -]\d+)*/g;
+/** The longest formatted PAN: 19 digits and 4 separators. */
+const MAX_LENGTH = 23;
+
+/** Group-length layouts of formatted PANs (4-4-4-4, 4-4-4-4-3, 4-4-4-1 … , Amex 4-6-5, Diners 4-6-4). */
+const LAYOUTS: number[][] = [
+  [4, 4, 4, 4, 3], [4, 4, 4, 4, 2], [4, 4, 4, 4, 1], [4, 4, 4, 4], [4, 4, 4, 3], [4, 4, 4, 2], [4, 4, 4, 1], [4, 6, 5], [4, 6, 4],
+];
+
+function panValid(digits: string): boolean {
+  return digits.length >= 13 && digits.length <= 19 && !/^0+$/.test(digits) && luhnValid(digits);
+}
+
+interface Group {
+  start: number;
+  end: number;
+  sep: string; // the separator after this group ('' for the last)
+}
+
+function groupsOf(text: string, start: number, end: number): Group[] {
+  const groups: Group[] = [];
+  let i = start;
+  while (i < end) {
+    let j = i;
+    while (j < end && isDigit(text.charCodeAt(j))) j++;
+    groups.push({ start: i, end: j, sep: j < end ? text[j]! : '' });
+    i = j + 1;
+  }
+  return groups;
+}
+
+/** The longest PAN starting at group g (as one plain group or a known layout with one separator), or null. */
+function panAt(text: string, groups: Group[], g: number): Span | null {
+  const first = groups[g]!;
+  const len0 = first.end - first.start;
+  if (len0 >= 13 && len0 <= 19) return panValid(text.slice(first.start, first.end)) ? { start: first.start, end: first.end } : null;
+  if (len0 !== 4 || first.sep === '') return null;
+  for (const layout of LAYOUTS) {
+    if (g + layout.length > groups.length) continue;
+    let ok = true;
+    let digits = '';
+    for (let k = 0; k < layout.length && ok; k++) {
+      const grp = groups[g + k]!;
+      if (grp.end - grp.start !== layout[k]) ok = false;
+      else if (k < layout.length - 1 && grp.sep !== first.sep) ok = false;
+      else digits += text.slice(grp.start, grp.end);
+    }
+    if (!ok) continue;
+    // The layout must end where the digit groups end or where the separator changes: "4111 1111 1111 1111 12345"
+    // is one long number, not a card followed by noise.
+    const last = groups[g + layout.length - 1]!;
+    if (last.sep === first.sep && g + layout.length < groups.length) continue;
+    if (panValid(digits)) return { start: first.start, end: last.end };
+  }
+  return null;
+}
+
+export const creditCard: Detector = {
+  meta: {
+    name: 'credit_card',
+    description: 'Payment card numbers (PAN): 13–19 digits passing the Luhn check, plain or in groups (4-4-4-4, Amex 4-6-5).',
+    url: docsUrl('credit_card'),
+  },
+  create: () => ({
+    find(text) {
+      const spans: Span[] = [];
+      RUN.lastIndex = 0;
+      for (let m = RUN.exec(text); m; m = RUN.exec(text)) {
+        const start = m.index;
+        const end = start + m[0].length;
+        if (end - start < 13) continue;
+        if ((start > 0 && isWord(text.charCodeAt(start - 1))) || (end < text.length && isWord(text.charCodeAt(end)))) continue;
+        const groups = groupsOf(text, start, end);
+        for (let g = 0; g < groups.length; g++) {
+          const span = panAt(text, groups, g);
+          if (!span) continue;
+          spans.push(span);
+          while (g + 1 < groups.length && groups[g + 1]!.start < span.end) g++;
+        }
+      }
+      return spans;
+    },
+    partial: (value) => starAlnum(value, 4, 4),
+    holdBack: (text) => trailingRun(text, (c) => isDigit(c) || c === 32 || c === 45, MAX_LENGTH + 2),
+  }),
+};

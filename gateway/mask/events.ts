@@ -1,0 +1,184 @@
+/**
+ * Masking streams of JSON events (SSE `data:` payloads, NDJSON lines). The text a user reads arrives as
+ * pieces in known fields (`choices[].delta.content`, Anthropic `delta.text`, …) that concatenate across events;
+ * each such field is a channel masked by a StreamingText, so a value split across events is still found.
+ * Held text is released when more text arrives, into a copy of the channel's last event placed before an
+ * end event ([DONE], message_stop, finish_reason …), or when the stream ends. Other string fields are masked
+ * event by event.
+ */
+import { stepPath, type CompiledPath, type PathKey } from './json-path.js';
+import { maskJsonText } from './json-mask.js';
+import { maskTextWith, type CompiledRule } from './rules.js';
+import { StreamingText } from './text-stream.js';
+import type { MaskCounts } from './types.js';
+
+/** Fields whose string pieces concatenate into streamed text ('*' = any array position). */
+export const STREAMED_TEXT_FIELDS: ReadonlyArray<readonly string[]> = [
+  ['choices', '*', 'delta', 'content'], // OpenAI chat completions
+  ['choices', '*', 'delta', 'reasoning_content'],
+  ['choices', '*', 'delta', 'refusal'],
+  ['choices', '*', 'delta', 'tool_calls', '*', 'function', 'arguments'],
+  ['choices', '*', 'text'], // OpenAI completions
+  ['delta', 'text'], // Anthropic text_delta
+  ['delta', 'partial_json'], // Anthropic input_json_delta
+  ['delta', 'thinking'],
+  ['delta'], // OpenAI Responses API *.delta events
+  ['message', 'content'], // Ollama chat (NDJSON)
+  ['response'], // Ollama generate (NDJSON)
+  ['candidates', '*', 'content', 'parts', '*', 'text'], // Gemini
+];
+
+const END_TYPE = /(?:_stop|\.done|\.completed|\.failed|\.incomplete|^message_delta|^error)$/;
+/** A bare integer long enough to be a card number: JSON.parse would round it, so the raw text is masked first. */
+const LONG_BARE_INTEGER = /[:[,]\s*-?\d{13,}\s*[,\]}]/;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+interface Channel<F> {
+  text: StreamingText;
+  /** The last event that carried this channel, and where in it the field is: the template of a flush event. */
+  template: string;
+  locator: PathKey[];
+  frame: F;
+}
+
+interface PathCursor {
+  path: CompiledPath;
+  rule: CompiledRule;
+  at: number;
+}
+
+export class EventMasker<F> {
+  private readonly channels = new Map<string, Channel<F>>();
+  private readonly wholeRules: CompiledRule[];
+  private readonly rootCursors: PathCursor[];
+
+  constructor(
+    private readonly rules: readonly CompiledRule[],
+    private readonly counts: MaskCounts,
+  ) {
+    this.wholeRules = rules.filter((r) => r.paths === null);
+    this.rootCursors = rules.flatMap((r) => (r.paths ?? []).map((path) => ({ path, rule: r, at: 0 })));
+  }
+
+  /** Mask one event's payload; returns the payloads to emit in order (flush events first) with their frames. */
+  process(payload: string, frame: F): Array<[string, F]> {
+    const trimmed = payload.trim();
+    if (trimmed === '' || trimmed === '[DONE]') return [...this.flush(() => true), [payload, frame]];
+    if (LONG_BARE_INTEGER.test(payload)) payload = maskJsonText(payload, this.wholeRules, this.counts).text;
+    let doc: Json;
+    try {
+      doc = JSON.parse(payload) as Json;
+    } catch {
+      // Not JSON: masked on its own (plain-text data events are not joined across events).
+      return [[maskTextWith(payload, this.rules, this.counts), frame]];
+    }
+    const touched: Array<{ channel: Channel<F>; holder: Record<string | number, Json>; key: string | number }> = [];
+    let changed = false;
+    const template = payload;
+    const prefix = channelPrefix(doc);
+    const visit = (value: Json, path: PathKey[], keyPath: string, active: CompiledRule[], cursors: PathCursor[], holder: Record<string | number, Json> | null, key: string | number): void => {
+      if (typeof value === 'string') {
+        if (holder === null) return;
+        if (isStreamedField(path)) {
+          const id = prefix + keyPath;
+          let ch = this.channels.get(id);
+          if (!ch) this.channels.set(id, (ch = { text: new StreamingText(this.rules, this.counts), template, locator: [...path], frame }));
+          ch.template = template;
+          ch.locator = [...path];
+          ch.frame = frame;
+          holder[key] = ch.text.push(value);
+          touched.push({ channel: ch, holder, key });
+          changed = true;
+        } else if (active.length > 0) {
+          const masked = maskTextWith(value, active, this.counts);
+          if (masked !== value) {
+            holder[key] = masked;
+            changed = true;
+          }
+        }
+        return;
+      }
+      if (value === null || typeof value !== 'object') return;
+      const entries: Array<[PathKey, Json, string]> = Array.isArray(value)
+        ? value.map((v, i) => [i, v, `[${v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.index === 'number' ? `#${v.index}` : i}]`])
+        : Object.entries(value).map(([k, v]) => [k, v, `.${k}`]);
+      for (const [k, v, label] of entries) {
+        let childActive = active;
+        const next: PathCursor[] = [];
+        for (const c of cursors) {
+          const ats: number[] = [];
+          stepPath(c.path, c.at, k, ats);
+          for (const at of ats) {
+            if (at === c.path.length) {
+              if (!childActive.includes(c.rule)) childActive = [...childActive, c.rule];
+            } else next.push({ ...c, at });
+          }
+        }
+        visit(v, [...path, k], keyPath + label, childActive, next, value as Record<string | number, Json>, k);
+      }
+    };
+    visit(doc, [], '', this.wholeRules, this.rootCursors, null, '');
+    const before: Array<[string, F]> = [];
+    if (isEnd(doc)) {
+      // Text held in this event's own channels goes into this event; other channels get a copy of their last event first.
+      for (const t of touched) t.holder[t.key] = (t.holder[t.key] as string) + t.channel.text.flush();
+      before.push(...this.flush((ch) => !touched.some((t) => t.channel === ch)));
+    }
+    return [...before, [changed ? JSON.stringify(doc) : payload, frame]];
+  }
+
+  /** The end of the stream: whatever is still held, as copies of each channel's last event. */
+  finish(): Array<[string, F]> {
+    return this.flush(() => true);
+  }
+
+  private flush(which: (ch: Channel<F>) => boolean): Array<[string, F]> {
+    const out: Array<[string, F]> = [];
+    for (const ch of this.channels.values()) {
+      if (!which(ch) || ch.text.held === 0) continue;
+      const rest = ch.text.flush();
+      const doc = JSON.parse(ch.template) as Json;
+      clearStreamedFields(doc, []);
+      setAt(doc, ch.locator, rest);
+      out.push([JSON.stringify(doc), ch.frame]);
+    }
+    return out;
+  }
+}
+
+function channelPrefix(doc: Json): string {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return '';
+  return `${String(doc.index ?? '')}/${String(doc.output_index ?? '')}/${String(doc.content_index ?? '')}|`;
+}
+
+function isStreamedField(path: readonly PathKey[]): boolean {
+  outer: for (const f of STREAMED_TEXT_FIELDS) {
+    if (f.length !== path.length) continue;
+    for (let i = 0; i < f.length; i++) if (f[i] !== (typeof path[i] === 'number' ? '*' : path[i])) continue outer;
+    return true;
+  }
+  return false;
+}
+
+function isEnd(doc: Json): boolean {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  if (doc.done === true || (typeof doc.type === 'string' && END_TYPE.test(doc.type))) return true;
+  const list = Array.isArray(doc.choices) ? doc.choices : Array.isArray(doc.candidates) ? doc.candidates : [];
+  return list.some((c) => c !== null && typeof c === 'object' && !Array.isArray(c) && ((c.finish_reason ?? null) !== null || (c.finishReason ?? null) !== null));
+}
+
+function clearStreamedFields(value: Json, path: PathKey[]): void {
+  if (value === null || typeof value !== 'object') return;
+  for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const p = [...path, k];
+    if (typeof v === 'string' && isStreamedField(p)) (value as Record<string | number, Json>)[k] = '';
+    else clearStreamedFields(v, p);
+  }
+}
+
+function setAt(doc: Json, locator: readonly PathKey[], text: string): void {
+  let node = doc as Record<string | number, Json>;
+  for (let i = 0; i < locator.length - 1; i++) node = node[locator[i]!] as Record<string | number, Json>;
+  node[locator[locator.length - 1]!] = text;
+}

@@ -1,0 +1,95 @@
+/** Mask entries compiled into rules, and the text-level core every target (body, JSON value, stream, cell) uses. */
+import type { MaskSpec } from '../policy/types.js';
+import { MaskError } from './errors.js';
+import { compilePath, type CompiledPath } from './json-path.js';
+import { DETECTORS } from './registry.js';
+import type { DetectorInstance, MaskCounts } from './types.js';
+
+export interface CompiledRule {
+  /** Position in the spec list: earlier entries win when two detectors claim the same characters. */
+  order: number;
+  /** The key in counts: the detector name, or the regex entry's own name. */
+  countName: string;
+  detector: DetectorInstance;
+  isRegex: boolean;
+  replace: 'partial' | 'token';
+  /** null: the whole body. */
+  paths: CompiledPath[] | null;
+  /** null: every column. Each entry is lowercased "column", "table.column" or "schema.table.column" split on dots. */
+  columns: string[][] | null;
+}
+
+export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
+  return specs.map((spec, order) => {
+    const entry = DETECTORS[spec.detector];
+    if (!entry) throw new MaskError('CW_MASK_SPEC_INVALID', `unknown detector "${String(spec.detector)}"`);
+    if (spec.detector === 'regex' && (!spec.name || !spec.pattern)) throw new MaskError('CW_MASK_SPEC_INVALID', 'a regex entry needs "name" and "pattern"');
+    let detector: DetectorInstance;
+    let paths: CompiledPath[] | null = null;
+    try {
+      detector = entry.create({ name: spec.name, pattern: spec.pattern });
+      if (spec.paths && spec.paths.length > 0) paths = spec.paths.map(compilePath);
+    } catch (e) {
+      throw new MaskError('CW_MASK_SPEC_INVALID', `entry ${order} (${spec.detector}): ${(e as Error).message}`);
+    }
+    return {
+      order,
+      countName: spec.detector === 'regex' ? spec.name! : spec.detector,
+      detector,
+      isRegex: spec.detector === 'regex',
+      replace: spec.replace ?? 'partial',
+      paths,
+      columns: spec.columns && spec.columns.length > 0 ? spec.columns.map((c) => c.toLowerCase().split('.')) : null,
+    };
+  });
+}
+
+interface Hit {
+  start: number;
+  end: number;
+  rule: CompiledRule;
+}
+
+/** Matches of all rules, overlaps resolved: earliest first, then longest, then the earlier entry. */
+export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
+  const all: Hit[] = [];
+  for (const rule of rules) for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
+  if (all.length < 2) return all;
+  all.sort((a, b) => a.start - b.start || b.end - a.end || a.rule.order - b.rule.order);
+  const kept: Hit[] = [];
+  for (const h of all) if (kept.length === 0 || h.start >= kept[kept.length - 1]!.end) kept.push(h);
+  return kept;
+}
+
+export function replacementOf(rule: CompiledRule, value: string): string {
+  return rule.replace === 'token' ? `[MASKED:${rule.countName}]` : rule.detector.partial(value);
+}
+
+export function addCount(counts: MaskCounts, name: string, n = 1): void {
+  counts[name] = (counts[name] ?? 0) + n;
+}
+
+/** Replace hits within [from, to) of text; hits are sorted and inside the range. */
+export function applyHits(text: string, hits: readonly Hit[], from: number, to: number, counts: MaskCounts): string {
+  if (hits.length === 0) return from === 0 && to === text.length ? text : text.slice(from, to);
+  let out = '';
+  let at = from;
+  for (const h of hits) {
+    out += text.slice(at, h.start) + replacementOf(h.rule, text.slice(h.start, h.end));
+    addCount(counts, h.rule.countName);
+    at = h.end;
+  }
+  return out + text.slice(at, to);
+}
+
+export function maskTextWith(text: string, rules: readonly CompiledRule[], counts: MaskCounts): string {
+  if (text.length === 0 || rules.length === 0) return text;
+  return applyHits(text, findHits(text, rules), 0, text.length, counts);
+}
+
+/** How many trailing characters any rule could still extend into a match. */
+export function holdBackOf(text: string, rules: readonly CompiledRule[]): number {
+  let n = 0;
+  for (const r of rules) n = Math.max(n, r.detector.holdBack(text));
+  return n;
+}

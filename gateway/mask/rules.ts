@@ -3,6 +3,7 @@ import type { MaskSpec } from '../policy/types.js';
 import { MaskError } from './errors.js';
 import { compilePath, type CompiledPath } from './json-path.js';
 import { DETECTORS } from './registry.js';
+import { starAlnum } from './shapes.js';
 import type { DetectorInstance, MaskCounts } from './types.js';
 
 export interface CompiledRule {
@@ -48,21 +49,32 @@ interface Hit {
   start: number;
   end: number;
   rule: CompiledRule;
+  /** The tail of a match that overlapped an earlier one: masked whole, since its shape is incomplete. */
+  fragment?: boolean;
 }
 
-/** Matches of all rules, overlaps resolved: earliest first, then longest, then the earlier entry. */
+/**
+ * Matches of all rules, overlaps resolved: earliest first, then longest, then the earlier entry. A match that
+ * overlaps an earlier one still has its remaining characters masked (the union is masked), so a wrong guess
+ * about which detector owns a character never leaves the rest of a value in clear.
+ */
 export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
   const all: Hit[] = [];
   for (const rule of rules) for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   if (all.length < 2) return all;
   all.sort((a, b) => a.start - b.start || b.end - a.end || a.rule.order - b.rule.order);
   const kept: Hit[] = [];
-  for (const h of all) if (kept.length === 0 || h.start >= kept[kept.length - 1]!.end) kept.push(h);
+  for (const h of all) {
+    const last = kept[kept.length - 1];
+    if (!last || h.start >= last.end) kept.push(h);
+    else if (h.end > last.end) kept.push({ start: last.end, end: h.end, rule: h.rule, fragment: true });
+  }
   return kept;
 }
 
-export function replacementOf(rule: CompiledRule, value: string): string {
-  return rule.replace === 'token' ? `[MASKED:${rule.countName}]` : rule.detector.partial(value);
+export function replacementOf(rule: CompiledRule, value: string, fragment = false): string {
+  if (rule.replace === 'token') return `[MASKED:${rule.countName}]`;
+  return fragment ? starAlnum(value, 0, 0) : rule.detector.partial(value);
 }
 
 export function addCount(counts: MaskCounts, name: string, n = 1): void {
@@ -75,7 +87,7 @@ export function applyHits(text: string, hits: readonly Hit[], from: number, to: 
   let out = '';
   let at = from;
   for (const h of hits) {
-    out += text.slice(at, h.start) + replacementOf(h.rule, text.slice(h.start, h.end));
+    out += text.slice(at, h.start) + replacementOf(h.rule, text.slice(h.start, h.end), h.fragment);
     addCount(counts, h.rule.countName);
     at = h.end;
   }

@@ -40,6 +40,9 @@ function panAt(text: string, groups: Group[], g: number): Span | null {
   const len0 = first.end - first.start;
   if (len0 >= 13 && len0 <= 19) return panValid(text.slice(first.start, first.end)) ? { start: first.start, end: first.end } : null;
   if (len0 !== 4 || first.sep === '') return null;
+  // Inside a longer sequence of 4-digit groups ("6454-8671-4991-9179-00") a card starts at its first group only.
+  const prev = groups[g - 1];
+  if (prev && prev.end - prev.start === 4 && prev.sep === first.sep) return null;
   for (const layout of LAYOUTS) {
     if (g + layout.length > groups.length) continue;
     let ok = true;
@@ -51,11 +54,9 @@ function panAt(text: string, groups: Group[], g: number): Span | null {
       else digits += text.slice(grp.start, grp.end);
     }
     if (!ok) continue;
-    // The layout must end where the digit groups end or where the separator changes: "4111 1111 1111 1111 12345"
-    // is one long number, not a card followed by noise.
-    const last = groups[g + layout.length - 1]!;
-    if (last.sep === first.sep && g + layout.length < groups.length) continue;
-    if (panValid(digits)) return { start: first.start, end: last.end };
+    // A card may be followed by more digits (a CVV, an expiry): the longest valid layout wins, and masking a
+    // little too much is the safe error.
+    if (panValid(digits)) return { start: first.start, end: groups[g + layout.length - 1]!.end };
   }
   return null;
 }
@@ -74,11 +75,13 @@ export const creditCard: Detector = {
         const start = m.index;
         const end = start + m[0].length;
         if (end - start < 13) continue;
-        if ((start > 0 && isWord(text.charCodeAt(start - 1))) || (end < text.length && isWord(text.charCodeAt(end)))) continue;
+        // Glued to a word ("x4111…", "4111…px"): the digits are part of an identifier.
+        const gluedStart = start > 0 && isWord(text.charCodeAt(start - 1));
+        const gluedEnd = end < text.length && isWord(text.charCodeAt(end));
         const groups = groupsOf(text, start, end);
         for (let g = 0; g < groups.length; g++) {
           const span = panAt(text, groups, g);
-          if (!span) continue;
+          if (!span || (gluedStart && span.start === start) || (gluedEnd && span.end === end)) continue;
           spans.push(span);
           while (g + 1 < groups.length && groups[g + 1]!.start < span.end) g++;
         }

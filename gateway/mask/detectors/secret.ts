@@ -77,8 +77,8 @@ export const secret: Detector = {
         const start = m.index;
         let end = start + m[0].length;
         while (text[end] === '=' && end - start < MAX_TOKEN) end++;
-        if (start > 0 && isTokenChar(text.charCodeAt(start - 1))) continue;
-        if (end < text.length && isTokenChar(text.charCodeAt(end))) continue;
+        // Part of a dotted name (a.b.c, a file name), not a key on its own.
+        if (text[start - 1] === '.' || (text[end] === '.' && end + 1 < text.length && isTokenChar(text.charCodeAt(end + 1)))) continue;
         if (highEntropy(m[0]) && !overlaps(spans, start, end)) spans.push({ start, end });
       }
       return spans.sort((a, b) => a.start - b.start);

@@ -12,6 +12,16 @@ export function trailingRun(text: string, inRun: (c: number) => boolean, cap: nu
 }
 
 /**
+ * Like trailingRun, but the run must begin with a character a match can begin with: a tail of separators
+ * alone (". ", " - ") cannot grow into a match and is not held.
+ */
+export function trailingRunFrom(text: string, inRun: (c: number) => boolean, canStart: (c: number) => boolean, cap: number): number {
+  let n = trailingRun(text, inRun, cap);
+  while (n > 0 && !canStart(text.charCodeAt(text.length - n))) n--;
+  return n;
+}
+
+/**
  * Replace letters and digits with '*' and keep everything else (separators keep the shape), except the
  * first `keepFirst` and the last `keepLast` letters/digits.
  */

@@ -1,5 +1,5 @@
 import { luhnValid } from '../checksums.js';
-import { isDigit, isWord, starAlnum, trailingRun } from '../shapes.js';
+import { isDigit, isWord, starAlnum, trailingRunFrom } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /** Runs of digit groups joined by single spaces or dashes; card numbers are looked for inside each run. */
@@ -89,6 +89,6 @@ export const creditCard: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 4, 4),
-    holdBack: (text) => trailingRun(text, (c) => isDigit(c) || c === 32 || c === 45, MAX_LENGTH + 2),
+    holdBack: (text) => trailingRunFrom(text, (c) => isDigit(c) || c === 32 || c === 45, isDigit, MAX_LENGTH + 2),
   }),
 };

@@ -1,5 +1,5 @@
 import { IBAN_LENGTHS, ibanMod97 } from '../checksums.js';
-import { isAlnum, starAlnum, trailingRun } from '../shapes.js';
+import { isAlnum, starAlnum, trailingRunFrom } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /** A country code, two check digits, then alphanumerics, optionally in groups of four separated by one space. */
@@ -50,6 +50,6 @@ export const iban: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 2, 4),
-    holdBack: (text) => trailingRun(text, (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 32, MAX_LENGTH + 2),
+    holdBack: (text) => trailingRunFrom(text, (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 32, (c) => c >= 65 && c <= 90, MAX_LENGTH + 2),
   }),
 };

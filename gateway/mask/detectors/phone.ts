@@ -1,4 +1,4 @@
-import { isDigit, starAlnum, trailingRun } from '../shapes.js';
+import { isDigit, starAlnum, trailingRunFrom } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 import { cleanEnd, cleanStart } from './boundaries.js';
 
@@ -67,6 +67,6 @@ export const phone: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 0, 2),
-    holdBack: (text) => trailingRun(text, (c) => isDigit(c) || c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 43, MAX_LENGTH + 2),
+    holdBack: (text) => trailingRunFrom(text, (c) => isDigit(c) || c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 43, (c) => isDigit(c) || c === 43 || c === 40, MAX_LENGTH + 2),
   }),
 };

@@ -1,4 +1,4 @@
-import { isDigit, starAlnum, trailingRun } from '../shapes.js';
+import { isDigit, starAlnum, trailingRunFrom } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 import { cleanEnd, cleanStart } from './boundaries.js';
 
@@ -26,6 +26,6 @@ export const usSsn: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 0, 4),
-    holdBack: (text) => trailingRun(text, (c) => isDigit(c) || c === 32 || c === 45, 11 + 2),
+    holdBack: (text) => trailingRunFrom(text, (c) => isDigit(c) || c === 32 || c === 45, isDigit, 11 + 2),
   }),
 };

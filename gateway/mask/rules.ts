@@ -60,7 +60,11 @@ interface Hit {
  */
 export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
   const all: Hit[] = [];
-  for (const rule of rules) for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
+  for (const rule of rules) {
+    const quick = rule.detector.quick;
+    if (quick !== undefined && !quick.test(text)) continue;
+    for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
+  }
   if (all.length < 2) return all;
   all.sort((a, b) => a.start - b.start || b.end - a.end || a.rule.order - b.rule.order);
   const kept: Hit[] = [];

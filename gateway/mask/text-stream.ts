@@ -7,8 +7,8 @@
 import { applyHits, findHits, holdBackOf, type CompiledRule } from './rules.js';
 import type { MaskCounts } from './types.js';
 
-/** Released characters kept as left context; longer than any detector's look-behind. */
-const CONTEXT = 64;
+/** Released characters kept as left context; longer than any detector's look-behind (a 4-digit group and its separator). */
+const CONTEXT = 16;
 
 export class StreamingText {
   private context = '';

@@ -26,6 +26,10 @@ export const ASSISTANT_TEXT =
   `Call ${PLANTED.phone} if needed. Debug: OPENAI_API_KEY=${PLANTED.openaiKey}, token ${PLANTED.githubToken}, aws ${PLANTED.awsKey}. ` +
   `Released on 2024-01-15 in v1.2.3 for order 123456789012.`;
 
+/** A shorter text with one value of each kind, for tests that split a stream at every byte offset. */
+export const COMPACT_TEXT =
+  `Card ${PLANTED.pan}, SSN ${PLANTED.ssn}, mail ${PLANTED.email}, IBAN ${PLANTED.iban}, tel ${PLANTED.phone}, key ${PLANTED.openaiKey} ok.`;
+
 export function chatCompletionJson(): string {
   return JSON.stringify({
     id: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',

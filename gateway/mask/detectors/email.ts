@@ -26,6 +26,7 @@ function domainEnd(text: string, i: number): number {
 export const email: Detector = {
   meta: { name: 'email', description: 'Email addresses (local@domain.tld).', url: docsUrl('email') },
   create: () => ({
+    quick: /@/,
     find(text) {
       const spans: Span[] = [];
       let from = 0;

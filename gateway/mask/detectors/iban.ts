@@ -33,6 +33,7 @@ export const iban: Detector = {
     url: docsUrl('iban'),
   },
   create: () => ({
+    quick: /[A-Z]{2}\d\d/,
     find(text) {
       const spans: Span[] = [];
       CANDIDATE.lastIndex = 0;

@@ -54,6 +54,7 @@ export const phone: Detector = {
     url: docsUrl('phone'),
   },
   create: () => ({
+    quick: /\d\d/,
     find(text) {
       const all: Span[] = [];
       collect(text, INTERNATIONAL, international, all);

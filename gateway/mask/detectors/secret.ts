@@ -56,6 +56,7 @@ export const secret: Detector = {
     url: docsUrl('secret'),
   },
   create: () => ({
+    quick: /[A-Za-z0-9_+/-]{15}|-----BEGIN/,
     find(text) {
       const spans: Span[] = [];
       PEM.lastIndex = 0;

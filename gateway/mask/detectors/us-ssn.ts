@@ -12,6 +12,7 @@ export const usSsn: Detector = {
     url: docsUrl('us_ssn'),
   },
   create: () => ({
+    quick: /\d{3}[- ]\d\d/,
     find(text) {
       const spans: Span[] = [];
       SSN.lastIndex = 0;

@@ -13,10 +13,9 @@ export interface JsonMaskResult {
   wasJson: boolean;
 }
 
-/** Strings, long integers (the only numbers a built-in detector can match), and any character JSON does not allow outside strings. */
-const FAST_TOKENS = /"[^"\\]*(?:\\.[^"\\]*)*"|(?<![\d.eE+-])-?\d{13,}(?![\d.eE])|[^\s{}[\]:,0-9.eE+\-truefalsn]/g;
 const STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/y;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const WHOLE_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const LITERAL = /true|false|null/y;
 const WHITESPACE = /[ \t\n\r]*/y;
 const MAX_DEPTH = 512;
@@ -47,24 +46,106 @@ function maskToken(raw: string, isString: boolean, rules: readonly CompiledRule[
   return masked === value ? null : JSON.stringify(masked);
 }
 
-/** Every rule applies to the whole body and none is a user regex: no structure to track. */
+/**
+ * Every rule applies to the whole body and none is a user regex, so no structure needs tracking. The
+ * detectors run once over the raw text (a string without escapes reads the same raw as decoded, and a quote is
+ * a boundary to every detector like the end of a text); only the tokens a candidate touches, and strings with
+ * escapes, are decoded and masked precisely. A candidate outside any string must be a number, or the body is
+ * not JSON and is masked as text.
+ */
 function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCounts): string {
+  const ranges: number[] = [];
+  for (const rule of rules) {
+    if (rule.detector.quick !== undefined && !rule.detector.quick.test(text)) continue;
+    for (const s of rule.detector.find(text)) ranges.push(s.start, s.end);
+  }
+  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) ranges.push(i, i + 1);
+  if (ranges.length === 0) {
+    if (/^\s*$/.test(text)) throw new NotJson();
+    return text;
+  }
+  const order = Array.from({ length: ranges.length / 2 }, (_, i) => i).sort((a, b) => ranges[2 * a]! - ranges[2 * b]!);
+  const tokens = new TokenFinder(text);
   let out = '';
   let copied = 0;
-  FAST_TOKENS.lastIndex = 0;
-  for (let m = FAST_TOKENS.exec(text); m; m = FAST_TOKENS.exec(text)) {
-    const raw = m[0];
-    const c = raw.charCodeAt(0);
-    const isString = c === 34 && raw.length >= 2;
-    if (!isString && !(c === 45 || (c >= 48 && c <= 57))) throw new NotJson();
-    if (isString && raw.length < 4) continue;
-    const replacement = maskToken(raw, isString, rules, counts);
-    if (replacement === null) continue;
-    out += text.slice(copied, m.index) + replacement;
-    copied = m.index + raw.length;
+  const take = (start: number, end: number, isString: boolean): void => {
+    if (start < copied) return; // this token is done already
+    const replacement = maskToken(text.slice(start, end), isString, rules, counts);
+    if (replacement === null) return;
+    out += text.slice(copied, start) + replacement;
+    copied = end;
+  };
+  for (const i of order) {
+    const from = ranges[2 * i]!;
+    const to = ranges[2 * i + 1]!;
+    // Every token the range touches: a candidate may reach from one string into the next (a PEM block).
+    for (let p = from; p < to; ) {
+      const t = tokens.at(p);
+      if (t.isString) take(t.start, t.end, true);
+      else {
+        const n = numberAround(text, p);
+        if (!n) throw new NotJson();
+        take(n.start, n.end, false);
+      }
+      p = t.isString ? t.end : to;
+      if (t.isString && p < to) p = tokens.nextStringStart(p, to);
+    }
   }
-  if (/^\s*$/.test(text)) throw new NotJson();
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+function numberAround(text: string, p: number): { start: number; end: number } | null {
+  const isNum = (c: number) => (c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69;
+  let s = p;
+  let e = p;
+  while (s > 0 && isNum(text.charCodeAt(s - 1))) s--;
+  while (e < text.length && isNum(text.charCodeAt(e))) e++;
+  return e > s && WHOLE_NUMBER.test(text.slice(s, e)) ? { start: s, end: e } : null;
+}
+
+/**
+ * Which string token holds a position, for positions asked in increasing order: hops from quote to quote
+ * (indexOf, no allocation), skipping quotes escaped inside strings.
+ */
+class TokenFinder {
+  private pos = 0;
+  private open = -1; // start of the string being read, or -1 outside strings
+  private lastStart = -1;
+  private lastEnd = -1;
+  constructor(private readonly text: string) {}
+
+  private closingQuote(from: number): number {
+    for (let q = this.text.indexOf('"', from); ; q = this.text.indexOf('"', q + 1)) {
+      if (q < 0) throw new NotJson(); // an unterminated string
+      let b = 0;
+      while (this.text.charCodeAt(q - 1 - b) === 92) b++;
+      if (b % 2 === 0) return q;
+    }
+  }
+
+  at(p: number): { isString: boolean; start: number; end: number } {
+    if (p >= this.lastStart && p < this.lastEnd) return { isString: true, start: this.lastStart, end: this.lastEnd };
+    for (;;) {
+      if (this.open < 0) {
+        const q = this.text.indexOf('"', this.pos);
+        if (q < 0 || q > p) return { isString: false, start: p, end: p + 1 };
+        this.open = q;
+        this.pos = q + 1;
+      }
+      const close = this.closingQuote(this.pos);
+      this.lastStart = this.open;
+      this.lastEnd = close + 1;
+      this.open = -1;
+      this.pos = close + 1;
+      if (p < this.lastEnd) return { isString: true, start: this.lastStart, end: this.lastEnd };
+    }
+  }
+
+  /** The start of the next string token before limit, or limit. */
+  nextStringStart(from: number, limit: number): number {
+    const q = this.text.indexOf('"', from);
+    return q < 0 || q >= limit ? limit : q;
+  }
 }
 
 interface Cursor {

@@ -20,13 +20,35 @@ export const KEY_FORMATS: ReadonlyArray<{ label: string; keep: number; pattern: 
   { label: 'Tavily key', keep: 5, pattern: 'tvly-[A-Za-z0-9_-]{16,}' },
   { label: 'Hugging Face token', keep: 3, pattern: 'hf_[A-Za-z0-9]{30,}' },
   { label: 'npm token', keep: 4, pattern: 'npm_[A-Za-z0-9]{36}' },
-  { label: 'JSON Web Token', keep: 3, pattern: 'eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*' },
+  { label: 'JSON Web Token', keep: 3, pattern: 'eyJ[A-Za-z0-9_-]{12,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*' },
 ];
 
-const KNOWN = new RegExp(KEY_FORMATS.map((f) => `(${f.pattern})`).join('|'), 'g');
+/** Literal starts of the known formats; a format is tried only where its start is. */
+const STARTS = ['sk-', 'sk_', 'rk_', 'gh', 'github_pat_', 'glpat-', 'xox', 'AKIA', 'ASIA', 'AIza', 'tvly-', 'hf_', 'npm_', 'eyJ'];
+const FORMATS = KEY_FORMATS.map((f) => new RegExp(f.pattern, 'y'));
+
+/** The end of a known key starting at p, or -1. */
+function knownKeyAt(text: string, p: number): number {
+  if (!STARTS.some((lit) => text.startsWith(lit, p))) return -1;
+  for (const f of FORMATS) {
+    f.lastIndex = p;
+    if (f.test(text)) {
+      let end = f.lastIndex;
+      while (end < text.length && (isAlnum(text.charCodeAt(end)) || text[end] === '_' || text[end] === '-')) end++;
+      return end;
+    }
+  }
+  return -1;
+}
+
 const PEM = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?-----END \1-----/g;
-/** Token characters of keys and base64; a candidate is a maximal run of them. */
-const RUN = /[A-Za-z0-9+/_-]{32,}/g;
+/** Token characters of keys and base64; a high-entropy candidate is a maximal run of at least MIN_TOKEN of them. */
+const isRunChar = (c: number): boolean => isAlnum(c) || c === 95 || c === 45 || c === 43 || c === 47;
+const MIN_TOKEN = 32;
+/** The shortest run that holds a known key (xoxb- and ten characters). */
+const MIN_RUN = 15;
+/** Every run of MIN_RUN characters covers a multiple of this, so only those positions need a look. */
+const STRIDE = Math.floor((MIN_RUN + 1) / 2);
 /**
  * Prefixes of identifiers that services return and clients send back (completion, call and message ids):
  * high-entropy but not secrets, and masking them would break tool calls.
@@ -45,7 +67,8 @@ function highEntropy(s: string): boolean {
 }
 
 function overlaps(spans: Span[], start: number, end: number): boolean {
-  for (const s of spans) if (s.start < end && start < s.end) return true;
+  // Spans so far are PEM blocks (few) and known keys in order: checking from the end is enough for the latter.
+  for (let i = spans.length - 1; i >= 0; i--) if (spans[i]!.start < end && start < spans[i]!.end) return true;
   return false;
 }
 
@@ -56,31 +79,37 @@ export const secret: Detector = {
     url: docsUrl('secret'),
   },
   create: () => ({
-    quick: /[A-Za-z0-9_+/-]{15}|-----BEGIN/,
     find(text) {
       const spans: Span[] = [];
       PEM.lastIndex = 0;
       for (let m = PEM.exec(text); m; m = PEM.exec(text)) spans.push({ start: m.index, end: m.index + m[0].length });
-      KNOWN.lastIndex = 0;
-      for (let m = KNOWN.exec(text); m; m = KNOWN.exec(text)) {
-        const start = m.index;
-        let end = start + m[0].length;
-        while (end < text.length && (isAlnum(text.charCodeAt(end)) || text[end] === '_' || text[end] === '-')) end++;
-        if (start > 0 && isAlnum(text.charCodeAt(start - 1))) {
-          KNOWN.lastIndex = start + 1;
-          continue;
+      // Every known key and every high-entropy candidate lies in a run of at least MIN_RUN token characters, and
+      // every such run covers a multiple of STRIDE: only those positions are looked at (the text is not scanned
+      // character by character, which is what makes this detector cheap on long prose).
+      for (let i = STRIDE - 1; i < text.length; i += STRIDE) {
+        if (!isRunChar(text.charCodeAt(i))) continue;
+        let start = i;
+        let end = i + 1;
+        while (start > 0 && isRunChar(text.charCodeAt(start - 1))) start--;
+        while (end < text.length && isRunChar(text.charCodeAt(end))) end++;
+        i = end;
+        if (end - start < MIN_RUN) continue;
+        let known = false;
+        for (let p = start; p < end; p++) {
+          if (p > start && isAlnum(text.charCodeAt(p - 1))) continue;
+          const keyEnd = knownKeyAt(text, p);
+          if (keyEnd < 0) continue;
+          known = true;
+          if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
+          p = keyEnd;
+          i = Math.max(i, keyEnd);
         }
-        if (!overlaps(spans, start, end)) spans.push({ start, end });
-        KNOWN.lastIndex = end;
-      }
-      RUN.lastIndex = 0;
-      for (let m = RUN.exec(text); m; m = RUN.exec(text)) {
-        const start = m.index;
-        let end = start + m[0].length;
+        if (known || end - start < MIN_TOKEN) continue;
+        const token = text.slice(start, end);
         while (text[end] === '=' && end - start < MAX_TOKEN) end++;
         // Part of a dotted name (a.b.c, a file name), not a key on its own.
         if (text[start - 1] === '.' || (text[end] === '.' && end + 1 < text.length && isTokenChar(text.charCodeAt(end + 1)))) continue;
-        if (highEntropy(m[0]) && !overlaps(spans, start, end)) spans.push({ start, end });
+        if (highEntropy(token) && !overlaps(spans, start, end)) spans.push({ start, end });
       }
       return spans.sort((a, b) => a.start - b.start);
     },

@@ -2,8 +2,12 @@ import { luhnValid } from '../checksums.js';
 import { isDigit, isWord, starAlnum, trailingRunFrom } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
-/** Runs of digit groups joined by single spaces or dashes; card numbers are looked for inside each run. */
-const RUN = /\d+(?:[ -]\d+)*/g;
+/**
+ * Stretches of digits, spaces and dashes long enough to hold a card number: short digit runs (most numbers in
+ * text and JSON) never become a match object. Each stretch is cut into runs of digit groups joined by single
+ * separators, and card numbers are looked for inside each run.
+ */
+const STRETCH = /\d[\d -]{11,}\d/g;
 /** The longest formatted PAN: 19 digits and 4 separators. */
 const MAX_LENGTH = 23;
 
@@ -61,6 +65,19 @@ function panAt(text: string, groups: Group[], g: number): Span | null {
   return null;
 }
 
+function scanRun(text: string, start: number, end: number, spans: Span[]): void {
+  // Glued to a word ("x4111…", "4111…px"): the digits are part of an identifier.
+  const gluedStart = start > 0 && isWord(text.charCodeAt(start - 1));
+  const gluedEnd = end < text.length && isWord(text.charCodeAt(end));
+  const groups = groupsOf(text, start, end);
+  for (let g = 0; g < groups.length; g++) {
+    const span = panAt(text, groups, g);
+    if (!span || (gluedStart && span.start === start) || (gluedEnd && span.end === end)) continue;
+    spans.push(span);
+    while (g + 1 < groups.length && groups[g + 1]!.start < span.end) g++;
+  }
+}
+
 export const creditCard: Detector = {
   meta: {
     name: 'credit_card',
@@ -71,20 +88,15 @@ export const creditCard: Detector = {
     quick: /\d{4}/,
     find(text) {
       const spans: Span[] = [];
-      RUN.lastIndex = 0;
-      for (let m = RUN.exec(text); m; m = RUN.exec(text)) {
-        const start = m.index;
-        const end = start + m[0].length;
-        if (end - start < 13) continue;
-        // Glued to a word ("x4111…", "4111…px"): the digits are part of an identifier.
-        const gluedStart = start > 0 && isWord(text.charCodeAt(start - 1));
-        const gluedEnd = end < text.length && isWord(text.charCodeAt(end));
-        const groups = groupsOf(text, start, end);
-        for (let g = 0; g < groups.length; g++) {
-          const span = panAt(text, groups, g);
-          if (!span || (gluedStart && span.start === start) || (gluedEnd && span.end === end)) continue;
-          spans.push(span);
-          while (g + 1 < groups.length && groups[g + 1]!.start < span.end) g++;
+      STRETCH.lastIndex = 0;
+      for (let m = STRETCH.exec(text); m; m = STRETCH.exec(text)) {
+        const end = m.index + m[0].length;
+        let runStart = m.index;
+        for (let i = m.index; i <= end; i++) {
+          // A separator ends the run unless it sits between two digits.
+          if (i < end && (isDigit(text.charCodeAt(i)) || (isDigit(text.charCodeAt(i - 1)) && isDigit(text.charCodeAt(i + 1))))) continue;
+          if (i - runStart >= 13) scanRun(text, runStart, i, spans);
+          runStart = i + 1;
         }
       }
       return spans;

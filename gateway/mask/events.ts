@@ -31,6 +31,7 @@ export const STREAMED_TEXT_FIELDS: ReadonlyArray<readonly string[]> = [
 const END_TYPE = /(?:_stop|\.done|\.completed|\.failed|\.incomplete|^message_delta|^error)$/;
 /** A bare integer long enough to be a card number: JSON.parse would round it, so the raw text is masked first. */
 const LONG_BARE_INTEGER = /[:[,]\s*-?\d{13,}\s*[,\]}]/;
+const LONG_DIGITS = /\d{13}/;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -65,7 +66,7 @@ export class EventMasker<F> {
   process(payload: string, frame: F): Array<[string, F]> {
     const trimmed = payload.trim();
     if (trimmed === '' || trimmed === '[DONE]') return [...this.flush(() => true), [payload, frame]];
-    if (LONG_BARE_INTEGER.test(payload)) payload = maskJsonText(payload, this.wholeRules, this.counts).text;
+    if (LONG_DIGITS.test(payload) && LONG_BARE_INTEGER.test(payload)) payload = maskJsonText(payload, this.wholeRules, this.counts).text;
     let doc: Json;
     try {
       doc = JSON.parse(payload) as Json;
@@ -73,37 +74,61 @@ export class EventMasker<F> {
       // Not JSON: masked on its own (plain-text data events are not joined across events).
       return [[maskTextWith(payload, this.rules, this.counts), frame]];
     }
-    const touched: Array<{ channel: Channel<F>; holder: Record<string | number, Json>; key: string | number }> = [];
+    // Strings other than the streamed text are masked event by event, but the walk that does it is skipped
+    // when no whole-body detector finds anything in the raw payload (the usual delta event).
     let changed = false;
-    const template = payload;
+    if (this.rootCursors.length > 0 || this.wholeRules.some((r) => (r.detector.quick === undefined || r.detector.quick.test(payload)) && r.detector.find(payload).length > 0)) {
+      changed = this.maskOtherStrings(doc);
+    }
+    const template = changed ? JSON.stringify(doc) : payload;
     const prefix = channelPrefix(doc);
-    const visit = (value: Json, path: PathKey[], keyPath: string, active: CompiledRule[], cursors: PathCursor[], holder: Record<string | number, Json> | null, key: string | number): void => {
-      if (typeof value === 'string') {
-        if (holder === null) return;
-        if (isStreamedField(path)) {
-          const id = prefix + keyPath;
-          let ch = this.channels.get(id);
-          if (!ch) this.channels.set(id, (ch = { text: new StreamingText(this.rules, this.counts), template, locator: [...path], frame }));
-          ch.template = template;
-          ch.locator = [...path];
-          ch.frame = frame;
-          holder[key] = ch.text.push(value);
-          touched.push({ channel: ch, holder, key });
+    const touched: Array<{ channel: Channel<F>; field: StreamedField }> = [];
+    for (const field of streamedFields(doc)) {
+      const id = prefix + field.id;
+      let ch = this.channels.get(id);
+      if (!ch) this.channels.set(id, (ch = { text: new StreamingText(this.rules, this.counts), template, locator: field.path, frame }));
+      ch.template = template;
+      ch.locator = field.path;
+      ch.frame = frame;
+      const value = field.holder[field.key] as string;
+      const released = ch.text.push(value);
+      if (released !== value) {
+        field.holder[field.key] = released;
+        changed = true;
+      }
+      touched.push({ channel: ch, field });
+    }
+    const before: Array<[string, F]> = [];
+    if (isEnd(doc)) {
+      // Text held in this event's own channels goes into this event; other channels get a copy of their last event first.
+      for (const t of touched) {
+        const rest = t.channel.text.flush();
+        if (rest !== '') {
+          t.field.holder[t.field.key] = (t.field.holder[t.field.key] as string) + rest;
           changed = true;
-        } else if (active.length > 0) {
-          const masked = maskTextWith(value, active, this.counts);
-          if (masked !== value) {
-            holder[key] = masked;
-            changed = true;
-          }
+        }
+      }
+      before.push(...this.flush((ch) => !touched.some((t) => t.channel === ch)));
+    }
+    return [...before, [changed ? JSON.stringify(doc) : payload, frame]];
+  }
+
+  /** Mask the strings of an event that are not streamed text; true if any changed. */
+  private maskOtherStrings(doc: Json): boolean {
+    let changed = false;
+    const visit = (value: Json, path: PathKey[], active: CompiledRule[], cursors: PathCursor[], holder: Record<string | number, Json> | null, key: string | number): void => {
+      if (typeof value === 'string') {
+        if (holder === null || active.length === 0 || isStreamedField(path)) return;
+        const masked = maskTextWith(value, active, this.counts);
+        if (masked !== value) {
+          holder[key] = masked;
+          changed = true;
         }
         return;
       }
       if (value === null || typeof value !== 'object') return;
-      const entries: Array<[PathKey, Json, string]> = Array.isArray(value)
-        ? value.map((v, i) => [i, v, `[${v !== null && typeof v === 'object' && !Array.isArray(v) && typeof v.index === 'number' ? `#${v.index}` : i}]`])
-        : Object.entries(value).map(([k, v]) => [k, v, `.${k}`]);
-      for (const [k, v, label] of entries) {
+      const entries: Array<[PathKey, Json]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+      for (const [k, v] of entries) {
         let childActive = active;
         const next: PathCursor[] = [];
         for (const c of cursors) {
@@ -115,17 +140,11 @@ export class EventMasker<F> {
             } else next.push({ ...c, at });
           }
         }
-        visit(v, [...path, k], keyPath + label, childActive, next, value as Record<string | number, Json>, k);
+        visit(v, [...path, k], childActive, next, value as Record<string | number, Json>, k);
       }
     };
-    visit(doc, [], '', this.wholeRules, this.rootCursors, null, '');
-    const before: Array<[string, F]> = [];
-    if (isEnd(doc)) {
-      // Text held in this event's own channels goes into this event; other channels get a copy of their last event first.
-      for (const t of touched) t.holder[t.key] = (t.holder[t.key] as string) + t.channel.text.flush();
-      before.push(...this.flush((ch) => !touched.some((t) => t.channel === ch)));
-    }
-    return [...before, [changed ? JSON.stringify(doc) : payload, frame]];
+    visit(doc, [], this.wholeRules, this.rootCursors, null, '');
+    return changed;
   }
 
   /** The end of the stream: whatever is still held, as copies of each channel's last event. */
@@ -144,6 +163,62 @@ export class EventMasker<F> {
       out.push([JSON.stringify(doc), ch.frame]);
     }
     return out;
+  }
+}
+
+interface StreamedField {
+  holder: Record<string | number, Json>;
+  key: string | number;
+  path: PathKey[];
+  /** The channel key: the path, with array elements named by their "index" field when they have one. */
+  id: string;
+}
+
+interface TrieNode {
+  leaf: boolean;
+  children: Map<string, TrieNode>;
+}
+
+/** STREAMED_TEXT_FIELDS as a trie, so an event is walked once along the known paths only. */
+const TRIE: TrieNode = (() => {
+  const root: TrieNode = { leaf: false, children: new Map() };
+  for (const pattern of STREAMED_TEXT_FIELDS) {
+    let node = root;
+    for (const seg of pattern) {
+      let next = node.children.get(seg);
+      if (!next) node.children.set(seg, (next = { leaf: false, children: new Map() }));
+      node = next;
+    }
+    node.leaf = true;
+  }
+  return root;
+})();
+
+/** The streamed-text fields present in an event. */
+function streamedFields(doc: Json): StreamedField[] {
+  const out: StreamedField[] = [];
+  resolve(doc, TRIE, [], '', out);
+  return out;
+}
+
+function resolve(node: Json, trie: TrieNode, path: PathKey[], id: string, out: StreamedField[]): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    const next = trie.children.get('*');
+    if (!next) return;
+    for (let j = 0; j < node.length; j++) {
+      const el = node[j]!;
+      const label = `[${el !== null && typeof el === 'object' && !Array.isArray(el) && typeof el.index === 'number' ? `#${el.index}` : j}]`;
+      resolve(el, next, [...path, j], id + label, out);
+    }
+    return;
+  }
+  for (const [seg, next] of trie.children) {
+    const v = node[seg];
+    if (v === undefined) continue;
+    if (typeof v === 'string') {
+      if (next.leaf) out.push({ holder: node, key: seg, path: [...path, seg], id: `${id}.${seg}` });
+    } else if (next.children.size > 0) resolve(v, next, [...path, seg], `${id}.${seg}`, out);
   }
 }
 

@@ -50,6 +50,8 @@ export class MaskingStream extends Transform {
   private readonly text: StreamingText;
   private readonly events: EventMasker<string[] | null>;
   private partial = '';
+  /** Output of the current write, pushed once (one Buffer per chunk rather than one per event). */
+  private out = '';
   private eventLines: string[] = [];
   private eventChars = 0;
 
@@ -91,6 +93,7 @@ export class MaskingStream extends Transform {
   private guard(step: () => void): MaskError | undefined {
     try {
       step();
+      this.pushOut();
       return undefined;
     } catch (e) {
       const err = e instanceof MaskError ? e : e instanceof TypeError ? new MaskError('CW_MASK_INVALID_UTF8') : new MaskError('CW_MASK_DECODE_FAILED');
@@ -134,19 +137,27 @@ export class MaskingStream extends Transform {
 
   /** Split decoded text into lines (\n, \r\n or \r); a trailing \r waits for a possible \n. */
   private lines(text: string): void {
-    let buf = this.partial + text;
+    const buf = this.partial + text;
     let from = 0;
-    for (;;) {
-      let i = from;
-      while (i < buf.length && buf.charCodeAt(i) !== 10 && buf.charCodeAt(i) !== 13) i++;
-      if (i >= buf.length) break;
-      if (buf.charCodeAt(i) === 13 && i + 1 === buf.length) break;
-      this.line(buf.slice(from, i));
-      from = buf.charCodeAt(i) === 13 && buf.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+    if (buf.indexOf('\r') < 0) {
+      // The usual case: \n only, found with indexOf.
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', from)) {
+        this.line(buf.slice(from, i));
+        from = i + 1;
+      }
+    } else {
+      for (;;) {
+        let i = from;
+        while (i < buf.length && buf.charCodeAt(i) !== 10 && buf.charCodeAt(i) !== 13) i++;
+        if (i >= buf.length) break;
+        if (buf.charCodeAt(i) === 13 && i + 1 === buf.length) break;
+        this.line(buf.slice(from, i));
+        from = buf.charCodeAt(i) === 13 && buf.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+      }
     }
-    buf = buf.slice(from);
-    if (buf.length + this.eventChars > this.maxEventBytes) throw new MaskError('CW_MASK_EVENT_TOO_LARGE', `over ${this.maxEventBytes} bytes`);
-    this.partial = buf;
+    const rest = buf.slice(from);
+    if (rest.length + this.eventChars > this.maxEventBytes) throw new MaskError('CW_MASK_EVENT_TOO_LARGE', `over ${this.maxEventBytes} bytes`);
+    this.partial = rest;
   }
 
   private line(line: string): void {
@@ -169,13 +180,14 @@ export class MaskingStream extends Transform {
     const lines = this.eventLines;
     this.eventLines = [];
     this.eventChars = 0;
-    const data = lines.filter(isDataLine).map((l) => l.slice(l.startsWith('data: ') ? 6 : 5));
+    const data = lines.length === 1 ? (isDataLine(lines[0]!) ? [lines[0]!.slice(dataStart(lines[0]!))] : []) : lines.filter(isDataLine).map((l) => l.slice(dataStart(l)));
     if (data.length === 0) return this.emit_(lines.join('\n') + '\n\n');
     for (const [payload, frame] of this.events.process(data.join('\n'), lines)) this.emitEvent(payload, frame);
   }
 
   private emitEvent(payload: string, frame: string[] | null): void {
     if (this.mode === 'ndjson') return this.emit_(payload + '\n');
+    if (frame !== null && frame.length === 1 && payload.indexOf('\n') < 0) return this.emit_(`data: ${payload}\n\n`);
     const out: string[] = [];
     let placed = false;
     for (const l of frame ?? []) {
@@ -189,8 +201,19 @@ export class MaskingStream extends Transform {
   }
 
   private emit_(text: string): void {
-    if (text.length > 0) this.push(Buffer.from(text, 'utf8'));
+    this.out += text;
   }
+
+  private pushOut(): void {
+    if (this.out.length === 0) return;
+    const text = this.out;
+    this.out = '';
+    this.push(Buffer.from(text, 'utf8'));
+  }
+}
+
+function dataStart(line: string): number {
+  return line.startsWith('data: ') ? 6 : 5;
 }
 
 function isDataLine(line: string): boolean {

@@ -4,7 +4,7 @@
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
 import { stepPath, type CompiledPath, type PathKey } from './json-path.js';
-import { maskTextWith, type CompiledRule } from './rules.js';
+import { applyHits, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
 export interface JsonMaskResult {
@@ -48,50 +48,86 @@ function maskToken(raw: string, isString: boolean, rules: readonly CompiledRule[
 
 /**
  * Every rule applies to the whole body and none is a user regex, so no structure needs tracking. The
- * detectors run once over the raw text (a string without escapes reads the same raw as decoded, and a quote is
- * a boundary to every detector like the end of a text); only the tokens a candidate touches, and strings with
- * escapes, are decoded and masked precisely. A candidate outside any string must be a number, or the body is
- * not JSON and is masked as text.
+ * detectors run once over the raw text: a string without escapes reads the same raw as decoded, and a quote is a
+ * boundary to every detector like the end of a text, so a match inside such a string is exactly the match a scan
+ * of the string alone gives, and is applied as found. Strings with escapes, matches that reach across tokens
+ * (a PEM block) and numbers are decoded and masked precisely. A match outside any string must be a number, or
+ * the body is not JSON and is masked as text.
  */
 function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCounts): string {
-  const ranges: number[] = [];
+  const hits: Hit[] = [];
   for (const rule of rules) {
     if (rule.detector.quick !== undefined && !rule.detector.quick.test(text)) continue;
-    for (const s of rule.detector.find(text)) ranges.push(s.start, s.end);
+    for (const s of rule.detector.find(text)) hits.push({ start: s.start, end: s.end, rule });
   }
-  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) ranges.push(i, i + 1);
-  if (ranges.length === 0) {
+  // Backslashes mark strings with escapes: a zero-rule "hit" that only asks for a precise pass.
+  const escapes: number[] = [];
+  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) escapes.push(i);
+  if (hits.length === 0 && escapes.length === 0) {
     if (/^\s*$/.test(text)) throw new NotJson();
     return text;
   }
-  const order = Array.from({ length: ranges.length / 2 }, (_, i) => i).sort((a, b) => ranges[2 * a]! - ranges[2 * b]!);
+  hits.sort((a, b) => a.start - b.start);
   const tokens = new TokenFinder(text);
-  let out = '';
-  let copied = 0;
-  const take = (start: number, end: number, isString: boolean): void => {
-    if (start < copied) return; // this token is done already
-    const replacement = maskToken(text.slice(start, end), isString, rules, counts);
-    if (replacement === null) return;
-    out += text.slice(copied, start) + replacement;
-    copied = end;
+  const work = new Map<number, TokenWork>();
+  const workFor = (start: number, end: number, isString: boolean): TokenWork => {
+    let w = work.get(start);
+    if (!w) work.set(start, (w = { start, end, isString, precise: !isString, hits: [] }));
+    return w;
   };
-  for (const i of order) {
-    const from = ranges[2 * i]!;
-    const to = ranges[2 * i + 1]!;
-    // Every token the range touches: a candidate may reach from one string into the next (a PEM block).
-    for (let p = from; p < to; ) {
-      const t = tokens.at(p);
-      if (t.isString) take(t.start, t.end, true);
-      else {
+  let e = 0;
+  for (let h = 0; h <= hits.length; h++) {
+    const at = h < hits.length ? hits[h]!.start : Infinity;
+    for (; e < escapes.length && escapes[e]! < at; e++) {
+      const t = tokens.at(escapes[e]!);
+      if (!t.isString) throw new NotJson();
+      workFor(t.start, t.end, true).precise = true;
+    }
+    if (h === hits.length) break;
+    const hit = hits[h]!;
+    const t = tokens.at(hit.start);
+    if (t.isString && hit.end < t.end) {
+      workFor(t.start, t.end, true).hits.push(hit);
+      continue;
+    }
+    // Reaching across tokens, or outside strings: every token touched gets a precise pass.
+    for (let p = hit.start; p < hit.end; ) {
+      const u = tokens.at(p);
+      if (u.isString) {
+        workFor(u.start, u.end, true).precise = true;
+        p = u.end < hit.end ? tokens.nextStringStart(u.end, hit.end) : hit.end;
+      } else {
         const n = numberAround(text, p);
         if (!n) throw new NotJson();
-        take(n.start, n.end, false);
+        workFor(n.start, n.end, false);
+        p = hit.end;
       }
-      p = t.isString ? t.end : to;
-      if (t.isString && p < to) p = tokens.nextStringStart(p, to);
     }
   }
+  let out = '';
+  let copied = 0;
+  for (const w of [...work.values()].sort((a, b) => a.start - b.start)) {
+    if (w.start < copied) continue;
+    let replacement: string | null;
+    if (w.precise) replacement = maskToken(text.slice(w.start, w.end), w.isString, rules, counts);
+    else {
+      // Built-in replacements keep the original characters or add '*': safe inside a JSON string as they are.
+      replacement = `"${applyHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts)}"`;
+    }
+    if (replacement === null) continue;
+    out += text.slice(copied, w.start) + replacement;
+    copied = w.end;
+  }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+interface TokenWork {
+  start: number;
+  end: number;
+  isString: boolean;
+  /** Decode and scan with every rule (escapes, numbers, a match reaching across tokens). */
+  precise: boolean;
+  hits: Hit[];
 }
 
 function numberAround(text: string, p: number): { start: number; end: number } | null {
@@ -112,7 +148,22 @@ class TokenFinder {
   private open = -1; // start of the string being read, or -1 outside strings
   private lastStart = -1;
   private lastEnd = -1;
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
   constructor(private readonly text: string) {}
+
+  /** A position before the cursor: binary search in the strings already read. */
+  private behind(p: number): { isString: boolean; start: number; end: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid]! > p) hi = mid - 1;
+      else if (this.ends[mid]! <= p) lo = mid + 1;
+      else return { isString: true, start: this.starts[mid]!, end: this.ends[mid]! };
+    }
+    return { isString: false, start: p, end: p + 1 };
+  }
 
   private closingQuote(from: number): number {
     for (let q = this.text.indexOf('"', from); ; q = this.text.indexOf('"', q + 1)) {
@@ -125,6 +176,7 @@ class TokenFinder {
 
   at(p: number): { isString: boolean; start: number; end: number } {
     if (p >= this.lastStart && p < this.lastEnd) return { isString: true, start: this.lastStart, end: this.lastEnd };
+    if (p < this.pos) return this.behind(p);
     for (;;) {
       if (this.open < 0) {
         const q = this.text.indexOf('"', this.pos);
@@ -135,6 +187,8 @@ class TokenFinder {
       const close = this.closingQuote(this.pos);
       this.lastStart = this.open;
       this.lastEnd = close + 1;
+      this.starts.push(this.lastStart);
+      this.ends.push(this.lastEnd);
       this.open = -1;
       this.pos = close + 1;
       if (p < this.lastEnd) return { isString: true, start: this.lastStart, end: this.lastEnd };

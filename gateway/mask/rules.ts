@@ -45,7 +45,7 @@ export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
   });
 }
 
-interface Hit {
+export interface Hit {
   start: number;
   end: number;
   rule: CompiledRule;
@@ -65,6 +65,11 @@ export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
     if (quick !== undefined && !quick.test(text)) continue;
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
+  return resolveOverlaps(all);
+}
+
+/** Sort matches and resolve overlaps (see findHits). */
+export function resolveOverlaps(all: Hit[]): Hit[] {
   if (all.length < 2) return all;
   all.sort((a, b) => a.start - b.start || b.end - a.end || a.rule.order - b.rule.order);
   const kept: Hit[] = [];

@@ -103,3 +103,26 @@ test('counts never carry values', () => {
   for (const v of Object.values(PLANTED)) assert.ok(!serialized.includes(v));
   assert.deepEqual(r.counts, { credit_card: 1, email: 1, secret: 1 });
 });
+
+test('the fast whole-body path and the path-tracking walk give the same output (generated documents)', async () => {
+  const { Rng } = await import('./random.js');
+  const gen = await import('./generators.js');
+  const walk = compileMasker(ALL_DETECTORS.map((s) => ({ ...s, paths: ['$'] })));
+  const r = new Rng(99);
+  const value = (depth: number): unknown => {
+    const k = r.int(0, depth > 3 ? 2 : 5);
+    if (k === 0) return `${gen.prose(r, r.int(0, 6))}${r.int(0, 2) === 0 ? ` ${r.pick([gen.formatPan(r, gen.validPan(r)), gen.validSsn(r, '-'), gen.validEmail(r), gen.validIban(r, 'DE'), gen.validPhone(r), gen.validKey(r)])}` : ''}${r.int(0, 3) === 0 ? '\n"q"\t' : ''}`;
+    if (k === 1) return r.int(0, 3) === 0 ? Number(gen.validPan(r).slice(0, 15)) : r.int(0, 1e6);
+    if (k === 2) return r.pick([true, false, null]);
+    if (k === 3) return Array.from({ length: r.int(0, 4) }, () => value(depth + 1));
+    return Object.fromEntries(Array.from({ length: r.int(0, 4) }, (_, i) => [r.int(0, 5) === 0 ? gen.validEmail(r) : `k${i}`, value(depth + 1)]));
+  };
+  for (let i = 0; i < 300; i++) {
+    const body = JSON.stringify(value(0), null, r.int(0, 1) === 0 ? undefined : 2);
+    const fast = all.maskJson(body);
+    const slow = walk.maskJson(body);
+    assert.equal(fast.body, slow.body, body);
+    assert.deepEqual(fast.counts, slow.counts, body);
+    JSON.parse(fast.body);
+  }
+});

@@ -4,7 +4,7 @@
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
 import { stepPath, type CompiledPath, type PathKey } from './json-path.js';
-import { applyHits, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
+import { applyHits, findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
 export interface JsonMaskResult {
@@ -55,11 +55,7 @@ function maskToken(raw: string, isString: boolean, rules: readonly CompiledRule[
  * the body is not JSON and is masked as text.
  */
 function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCounts): string {
-  const hits: Hit[] = [];
-  for (const rule of rules) {
-    if (rule.detector.quick !== undefined && !rule.detector.quick.test(text)) continue;
-    for (const s of rule.detector.find(text)) hits.push({ start: s.start, end: s.end, rule });
-  }
+  const hits: Hit[] = findAll(text, rules);
   // Backslashes mark strings with escapes: a zero-rule "hit" that only asks for a precise pass.
   const escapes: number[] = [];
   for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) escapes.push(i);

@@ -59,13 +59,60 @@ export interface Hit {
  * about which detector owns a character never leaves the rest of a value in clear.
  */
 export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
+  return resolveOverlaps(findAll(text, rules));
+}
+
+/** Texts longer than this get the shared digit pre-scan; shorter ones are scanned by each detector directly. */
+const WINDOWED_FROM = 2048;
+const DIGIT_STRETCH = /\d[\d ()+.-]{6,}\d/g;
+/** Characters of context around a stretch: edge rules look two characters beyond a match. */
+const MARGIN = 4;
+
+/**
+ * Windows around digit stretches that could hold a match, merged where they touch. A stretch of plain digits
+ * matters only from 13 digits (a card) or after a "+" (E.164); the other shapes all have separators.
+ */
+function digitWindows(text: string): Array<[number, number]> {
+  const windows: Array<[number, number]> = [];
+  DIGIT_STRETCH.lastIndex = 0;
+  for (let m = DIGIT_STRETCH.exec(text); m; m = DIGIT_STRETCH.exec(text)) {
+    // The shortest matches: an SSN has 9 digits, a phone number 10 (8 after a "+"), a card 13. A timestamp or a
+    // date ("2024-01-15", 8 digits) is not worth a window.
+    let digits = 0;
+    const s = m[0];
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) digits++;
+    if (digits < 8 || (digits === 8 && text[m.index - 1] !== '+')) continue;
+    const plain = digits === s.length;
+    if (plain && digits < 13 && text[m.index - 1] !== '+') continue;
+    const start = Math.max(0, m.index - MARGIN);
+    const end = Math.min(text.length, m.index + m[0].length + MARGIN);
+    const last = windows[windows.length - 1];
+    if (last && start <= last[1]) last[1] = end;
+    else windows.push([start, end]);
+  }
+  return windows;
+}
+
+/** Every rule's matches (overlaps not yet resolved). */
+export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   const all: Hit[] = [];
+  const windowed: CompiledRule[] = [];
   for (const rule of rules) {
     const quick = rule.detector.quick;
     if (quick !== undefined && !quick.test(text)) continue;
+    if (rule.detector.digitAnchored && text.length > WINDOWED_FROM) {
+      windowed.push(rule);
+      continue;
+    }
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
-  return resolveOverlaps(all);
+  if (windowed.length > 0) {
+    for (const [ws, we] of digitWindows(text)) {
+      const part = text.slice(ws, we);
+      for (const rule of windowed) for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
+    }
+  }
+  return all;
 }
 
 /** Sort matches and resolve overlaps (see findHits). */

@@ -30,6 +30,12 @@ export interface DetectorInstance {
    * model streams has nothing for most detectors, and this keeps those pieces cheap.
    */
   quick?: RegExp;
+  /**
+   * Every match lies inside a stretch of at least 8 characters of digits, spaces and ()+.- that starts and ends
+   * with a digit (card numbers, SSNs, phone numbers). Long texts are then scanned once for such stretches and
+   * the detector runs only on small windows around them.
+   */
+  digitAnchored?: boolean;
   /** Every match in text, sorted by start, not overlapping each other. */
   find(text: string): Span[];
   /** The shape-keeping replacement of one matched value (`4111 **** **** 1111`). */

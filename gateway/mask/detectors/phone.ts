@@ -54,6 +54,7 @@ export const phone: Detector = {
     url: docsUrl('phone'),
   },
   create: () => ({
+    digitAnchored: true,
     quick: /\d\d/,
     find(text) {
       const all: Span[] = [];

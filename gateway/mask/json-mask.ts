@@ -214,11 +214,32 @@ class Walker {
   private pos = 0;
   private out = '';
   private copied = 0;
+  /**
+   * Where built-in detectors match in the raw text (sorted by start): a string without escapes that no
+   * candidate touches has nothing to mask for them, so it is not decoded or scanned again.
+   */
+  private readonly candStarts: number[] = [];
+  private readonly candEnds: number[] = [];
+  private cand = 0;
   constructor(
     private readonly text: string,
     private readonly rules: readonly CompiledRule[],
     private readonly counts: MaskCounts,
-  ) {}
+  ) {
+    const hits = findAll(text, rules.filter((r) => !r.isRegex)).sort((a, b) => a.start - b.start);
+    for (const h of hits) {
+      this.candStarts.push(h.start);
+      this.candEnds.push(h.end);
+    }
+  }
+
+  /** Whether the string token [start, end) needs a precise pass for these rules. */
+  private touched(start: number, raw: string, rules: readonly CompiledRule[]): boolean {
+    if (rules.some((r) => r.isRegex) || raw.indexOf('\\') >= 0) return true;
+    const end = start + raw.length;
+    while (this.cand < this.candStarts.length && this.candEnds[this.cand]! <= start) this.cand++;
+    return this.cand < this.candStarts.length && this.candStarts[this.cand]! < end;
+  }
 
   run(): string {
     const root: Frame = { active: [], cursors: [] };
@@ -291,7 +312,7 @@ class Walker {
     const start = this.pos;
     if (c === '"') {
       const raw = this.token(STRING);
-      if (frame.active.length > 0) this.replace(start, raw, true, frame.active);
+      if (frame.active.length > 0 && this.touched(start, raw, frame.active)) this.replace(start, raw, true, frame.active);
     } else if (c === '{') {
       this.pos++;
       this.skipWhitespace();
@@ -303,7 +324,7 @@ class Walker {
         const rawKey = this.token(STRING);
         const key = decodeString(rawKey);
         // Keys are data too (maps keyed by email): masked under the rules active for the object.
-        if (frame.active.length > 0) this.replace(keyStart, rawKey, true, frame.active);
+        if (frame.active.length > 0 && this.touched(keyStart, rawKey, frame.active)) this.replace(keyStart, rawKey, true, frame.active);
         this.expect(':');
         this.value(this.child(frame, key), depth + 1);
         this.skipWhitespace();

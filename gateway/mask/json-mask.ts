@@ -3,7 +3,7 @@
  * masked string values (and numbers that hold a match, which become strings) are rewritten, so untouched bytes,
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
-import { stepPath, type CompiledPath, type PathKey } from './json-path.js';
+import type { CompiledPath, PathKey } from './json-path.js';
 import { applyHits, findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
@@ -17,7 +17,6 @@ const STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/y;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WHOLE_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const LITERAL = /true|false|null/y;
-const WHITESPACE = /[ \t\n\r]*/y;
 const MAX_DEPTH = 512;
 
 class NotJson extends Error {}
@@ -209,6 +208,10 @@ interface Frame {
   cursors: Cursor[];
 }
 
+/** A frame no rule applies to and no path can reach below. */
+const DEAD: Frame = { active: [], cursors: [] };
+const STRUCTURE = /[[\]{}"]/g;
+
 /** A recursive-descent walk that knows where it is, for rules limited to JSON paths. */
 class Walker {
   private pos = 0;
@@ -263,25 +266,25 @@ class Walker {
       if (c.at === c.path.length) active = active === base.active ? [...active, c.rule] : (active.push(c.rule), active);
       else pending.push(c);
     }
-    return { active, cursors: pending };
+    return active.length === 0 && pending.length === 0 ? DEAD : { active, cursors: pending };
   }
 
   private child(frame: Frame, key: PathKey): Frame {
     if (frame.cursors.length === 0) return frame;
     const next: Cursor[] = [];
-    const ats: number[] = [];
     for (const c of frame.cursors) {
-      ats.length = 0;
-      stepPath(c.path, c.at, key, ats);
-      for (const at of ats) next.push({ path: c.path, rule: c.rule, at });
+      // stepPath, inlined: this runs for every key of every object on a selected path.
+      const seg = c.path[c.at];
+      if (!seg) continue;
+      if (seg.descendant) next.push(c);
+      if (seg.key === '*' || seg.key === key) next.push({ path: c.path, rule: c.rule, at: c.at + 1 });
     }
     return this.activate(frame, next);
   }
 
   private skipWhitespace(): void {
-    WHITESPACE.lastIndex = this.pos;
-    WHITESPACE.exec(this.text);
-    this.pos = WHITESPACE.lastIndex;
+    let c = this.text.charCodeAt(this.pos);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = this.text.charCodeAt(++this.pos);
   }
 
   private token(re: RegExp): string {
@@ -305,8 +308,35 @@ class Walker {
     this.pos++;
   }
 
+  /**
+   * Skip a value no rule applies to and no path can reach: strings and brackets are hopped over without
+   * walking the structure (the bulk of a document outside the selected paths).
+   */
+  private skip(): void {
+    this.skipWhitespace();
+    const c = this.text[this.pos];
+    if (c === '"') return void this.token(STRING);
+    if (c !== '{' && c !== '[') return void this.token(c === '-' || (c !== undefined && c >= '0' && c <= '9') ? NUMBER : LITERAL);
+    let depth = 0;
+    STRUCTURE.lastIndex = this.pos;
+    for (let m = STRUCTURE.exec(this.text); m; m = STRUCTURE.exec(this.text)) {
+      const ch = m[0];
+      if (ch === '"') {
+        STRING.lastIndex = m.index;
+        if (!STRING.test(this.text)) throw new NotJson();
+        STRUCTURE.lastIndex = STRING.lastIndex;
+        continue;
+      }
+      depth += ch === '{' || ch === '[' ? 1 : -1;
+      if (depth > MAX_DEPTH) throw new NotJson();
+      if (depth === 0) return void (this.pos = m.index + 1);
+    }
+    throw new NotJson();
+  }
+
   private value(frame: Frame, depth: number): void {
     if (depth > MAX_DEPTH) throw new NotJson();
+    if (frame === DEAD) return this.skip();
     this.skipWhitespace();
     const c = this.text[this.pos];
     const start = this.pos;

@@ -53,6 +53,8 @@ export class EventMasker<F> {
   private readonly channels = new Map<string, Channel<F>>();
   private readonly wholeRules: CompiledRule[];
   private readonly rootCursors: PathCursor[];
+  private lastSkeleton: string | null = null;
+  private lastPlan: EventPlan | null = null;
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -66,7 +68,6 @@ export class EventMasker<F> {
   process(payload: string, frame: F): Array<[string, F]> {
     const trimmed = payload.trim();
     if (trimmed === '' || trimmed === '[DONE]') return [...this.flush(() => true), [payload, frame]];
-    if (LONG_DIGITS.test(payload) && LONG_BARE_INTEGER.test(payload)) payload = maskJsonText(payload, this.wholeRules, this.counts).text;
     let doc: Json;
     try {
       doc = JSON.parse(payload) as Json;
@@ -74,16 +75,34 @@ export class EventMasker<F> {
       // Not JSON: masked on its own (plain-text data events are not joined across events).
       return [[maskTextWith(payload, this.rules, this.counts), frame]];
     }
-    // Strings other than the streamed text are masked event by event, but the walk that does it is skipped
-    // when no whole-body detector finds anything in the raw payload (the usual delta event).
-    let changed = false;
-    if (this.rootCursors.length > 0 || this.wholeRules.some((r) => (r.detector.quick === undefined || r.detector.quick.test(payload)) && r.detector.find(payload).length > 0)) {
-      changed = this.maskOtherStrings(doc);
+    const fields = streamedFields(doc);
+    // What the event holds besides its streamed text: consecutive events of one stream usually share it
+    // (id, model, created…), so what it needs is worked out once per distinct skeleton.
+    const skeleton = skeletonOf(payload, fields);
+    let plan = skeleton !== null && skeleton === this.lastSkeleton ? this.lastPlan : null;
+    if (plan === null) {
+      const raw = skeleton ?? payload;
+      plan = {
+        // JSON.parse rounds integers beyond 2^53: a long bare integer is masked in the raw text first.
+        longInteger: LONG_DIGITS.test(raw) && LONG_BARE_INTEGER.test(raw),
+        otherStrings: this.rootCursors.length > 0 || this.wholeRules.some((r) => (r.detector.quick === undefined || r.detector.quick.test(raw)) && r.detector.find(raw).length > 0),
+      };
+      this.lastSkeleton = skeleton;
+      this.lastPlan = plan;
     }
+    if (plan.longInteger) {
+      payload = maskJsonText(payload, this.wholeRules, this.counts).text;
+      doc = JSON.parse(payload) as Json;
+      fields.splice(0, fields.length, ...streamedFields(doc));
+    }
+    // Strings other than the streamed text are masked event by event; the walk is skipped when no whole-body
+    // detector finds anything in them (the usual delta event).
+    let changed = false;
+    if (plan.otherStrings) changed = this.maskOtherStrings(doc);
     const template = changed ? JSON.stringify(doc) : payload;
     const prefix = channelPrefix(doc);
     const touched: Array<{ channel: Channel<F>; field: StreamedField }> = [];
-    for (const field of streamedFields(doc)) {
+    for (const field of fields) {
       const id = prefix + field.id;
       let ch = this.channels.get(id);
       if (!ch) this.channels.set(id, (ch = { text: new StreamingText(this.rules, this.counts), template, locator: field.path, frame }));
@@ -172,6 +191,26 @@ interface StreamedField {
   path: PathKey[];
   /** The channel key: the path, with array elements named by their "index" field when they have one. */
   id: string;
+}
+
+interface EventPlan {
+  longInteger: boolean;
+  otherStrings: boolean;
+}
+
+/**
+ * The raw payload without its streamed values (each found as its JSON encoding), or null when an encoding is
+ * not found verbatim (the upstream escaped differently): then the whole payload is examined.
+ */
+function skeletonOf(payload: string, fields: readonly StreamedField[]): string | null {
+  let out = payload;
+  for (const f of fields) {
+    const encoded = JSON.stringify(f.holder[f.key]);
+    const at = out.indexOf(encoded);
+    if (at < 0) return null;
+    out = out.slice(0, at) + '""' + out.slice(at + encoded.length);
+  }
+  return out;
 }
 
 interface TrieNode {

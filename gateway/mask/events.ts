@@ -54,6 +54,7 @@ export class EventMasker<F> {
   private readonly wholeRules: CompiledRule[];
   private readonly rootCursors: PathCursor[];
   private lastSkeleton: string | null = null;
+  private shape: { prefix: string; suffix: string; channel: Channel<F> } | null = null;
   private lastPlan: EventPlan | null = null;
 
   constructor(
@@ -66,6 +67,9 @@ export class EventMasker<F> {
 
   /** Mask one event's payload; returns the payloads to emit in order (flush events first) with their frames. */
   process(payload: string, frame: F): Array<[string, F]> {
+    const quick = this.sameShape(payload, frame);
+    if (quick !== null) return [[quick, frame]];
+    this.shape = null;
     const trimmed = payload.trim();
     if (trimmed === '' || trimmed === '[DONE]') return [...this.flush(() => true), [payload, frame]];
     let doc: Json;
@@ -101,7 +105,7 @@ export class EventMasker<F> {
     if (plan.otherStrings) changed = this.maskOtherStrings(doc);
     const template = changed ? JSON.stringify(doc) : payload;
     const prefix = channelPrefix(doc);
-    const touched: Array<{ channel: Channel<F>; field: StreamedField }> = [];
+    const touched: Array<{ channel: Channel<F>; field: StreamedField; value: string }> = [];
     for (const field of fields) {
       const id = prefix + field.id;
       let ch = this.channels.get(id);
@@ -115,10 +119,12 @@ export class EventMasker<F> {
         field.holder[field.key] = released;
         changed = true;
       }
-      touched.push({ channel: ch, field });
+      touched.push({ channel: ch, field, value });
     }
     const before: Array<[string, F]> = [];
-    if (isEnd(doc)) {
+    const end = isEnd(doc);
+    if (!end && !plan.otherStrings && !plan.longInteger && touched.length === 1) this.rememberShape(payload, touched[0]!.value, touched[0]!.channel);
+    if (end) {
       // Text held in this event's own channels goes into this event; other channels get a copy of their last event first.
       for (const t of touched) {
         const rest = t.channel.text.flush();
@@ -164,6 +170,38 @@ export class EventMasker<F> {
     };
     visit(doc, [], this.wholeRules, this.rootCursors, null, '');
     return changed;
+  }
+
+  /**
+   * The next event of a stream usually differs from the last only in its one streamed value. When the payload
+   * is the last event's text around a single JSON string literal, that literal is the new piece: it is pushed
+   * and spliced back without parsing or re-serialising the event. Anything else takes the full path.
+   */
+  private sameShape(payload: string, frame: F): string | null {
+    const shape = this.shape;
+    if (shape === null || payload.length < shape.prefix.length + shape.suffix.length + 2) return null;
+    if (!payload.startsWith(shape.prefix) || !payload.endsWith(shape.suffix)) return null;
+    const literal = payload.slice(shape.prefix.length, payload.length - shape.suffix.length);
+    if (literal.charCodeAt(0) !== 34 || literal.charCodeAt(literal.length - 1) !== 34) return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(literal);
+    } catch {
+      return null;
+    }
+    if (typeof value !== 'string') return null;
+    shape.channel.template = payload;
+    shape.channel.frame = frame;
+    const released = shape.channel.text.push(value);
+    return released === value ? payload : shape.prefix + JSON.stringify(released) + shape.suffix;
+  }
+
+  private rememberShape(payload: string, value: string, channel: Channel<F>): void {
+    const encoded = JSON.stringify(value);
+    const original = payload.indexOf(encoded);
+    // Only when the value appears once: then the text around it is the event's fixed part.
+    if (original < 0 || payload.indexOf(encoded, original + 1) >= 0) return;
+    this.shape = { prefix: payload.slice(0, original), suffix: payload.slice(original + encoded.length), channel };
   }
 
   /** The end of the stream: whatever is still held, as copies of each channel's last event. */

@@ -109,3 +109,17 @@ test('random chunkings over a real socket from a fake upstream (seeded)', async 
     await upstream.stop();
   }
 });
+
+test('SSE with escapes in the pieces (quotes, newlines, \\u escapes as Python writes them) masks like the whole text', async () => {
+  const text = `He said "card 4111 1111 1111 1111"\nline2 é ☃ \\ and SSN 123-45-6789 "end"`;
+  const asciiOnly = (s: string) => s.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const r = new Rng(12);
+  for (const encode of [(s: string) => s, asciiOnly]) {
+    for (let i = 0; i < 30; i++) {
+      const sse = encode(openAiSse(pieces(text, r, 7)));
+      const out = await through(masker, { contentType: 'text/event-stream', maxBytes: 1 << 20 }, splitAt(Buffer.from(sse), [r.int(1, sse.length - 1)]));
+      assert.equal(readText('openai', out.out), masker.maskText(text).text);
+      assertClean(out.out, 'escaped');
+    }
+  }
+});

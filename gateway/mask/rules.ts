@@ -64,7 +64,8 @@ export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
 
 /** Texts longer than this get the shared digit pre-scan; shorter ones are scanned by each detector directly. */
 const WINDOWED_FROM = 2048;
-const DIGIT_STRETCH = /\d[\d ()+.-]{6,}\d/g;
+/** Digit groups joined by separators, 13+ plain digits, or "+" and 7+ digits; a plain timestamp is not a stretch. */
+const DIGIT_STRETCH = /\d+[ ()+.-]+\d[\d ()+.-]{3,}\d|\d{13,}|\+\d{7,}/g;
 /** Characters of context around a stretch: edge rules look two characters beyond a match. */
 const MARGIN = 4;
 
@@ -81,9 +82,9 @@ function digitWindows(text: string): Array<[number, number]> {
     let digits = 0;
     const s = m[0];
     for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) digits++;
-    if (digits < 8 || (digits === 8 && text[m.index - 1] !== '+')) continue;
-    const plain = digits === s.length;
-    if (plain && digits < 13 && text[m.index - 1] !== '+') continue;
+    const afterPlus = s.charCodeAt(0) === 43 || text.charCodeAt(m.index - 1) === 43;
+    if (digits < 8 || (digits === 8 && !afterPlus)) continue;
+    if (digits === s.length && digits < 13 && !afterPlus) continue;
     const start = Math.max(0, m.index - MARGIN);
     const end = Math.min(text.length, m.index + m[0].length + MARGIN);
     const last = windows[windows.length - 1];

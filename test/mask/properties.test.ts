@@ -125,6 +125,7 @@ test('long texts: the shared digit pre-scan finds exactly what each detector fin
           () => gen.phoneNearMiss(r),
           () => `${r.int(1000000000, 1999999999)}`,
           () => `(${r.int(200, 999)}) ${r.int(200, 999)}-${r.int(1000, 9999)}`,
+          () => `+${r.int(1, 9)}${r.digits(r.int(7, 14))}`,
           () => gen.nonLuhnDigits(r, r.int(9, 19)),
         ])(),
       );

@@ -28,8 +28,12 @@ const STARTS = ['sk-', 'sk_', 'rk_', 'gh', 'github_pat_', 'glpat-', 'xox', 'AKIA
 const FORMATS = KEY_FORMATS.map((f) => new RegExp(f.pattern, 'y'));
 
 /** The end of a known key starting at p, or -1. */
+const STARTS_BY_FIRST = new Map<number, string[]>();
+for (const lit of STARTS) STARTS_BY_FIRST.set(lit.charCodeAt(0), [...(STARTS_BY_FIRST.get(lit.charCodeAt(0)) ?? []), lit]);
+
 function knownKeyAt(text: string, p: number): number {
-  if (!STARTS.some((lit) => text.startsWith(lit, p))) return -1;
+  const starts = STARTS_BY_FIRST.get(text.charCodeAt(p));
+  if (starts === undefined || !starts.some((lit) => text.startsWith(lit, p))) return -1;
   for (const f of FORMATS) {
     f.lastIndex = p;
     if (f.test(text)) {

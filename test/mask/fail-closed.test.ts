@@ -110,3 +110,16 @@ test('a bad mask entry is refused at compile time with a stable code and no patt
   assert.throws(() => compileMasker([{ detector: 'regex', replace: 'token' }]), (e: unknown) => e instanceof MaskError && e.code === 'CW_MASK_SPEC_INVALID');
   assert.throws(() => compileMasker([{ detector: 'email', paths: ['data.email'], replace: 'token' }]), (e: unknown) => e instanceof MaskError && e.code === 'CW_MASK_SPEC_INVALID');
 });
+
+test('empty bodies stay empty (JSON, SSE, text, gzip)', async () => {
+  for (const [contentType, contentEncoding, body] of [
+    ['application/json', undefined, Buffer.alloc(0)],
+    ['text/event-stream', undefined, Buffer.alloc(0)],
+    ['text/plain', undefined, Buffer.alloc(0)],
+    ['application/json', 'gzip', gzipSync(Buffer.alloc(0))],
+  ] as const) {
+    const r = await through(masker, { contentType, contentEncoding, maxBytes: MAX }, body.length ? [body] : []);
+    assert.equal(r.out, '', `${contentType} ${contentEncoding ?? ''}`);
+    assert.deepEqual(r.counts, {});
+  }
+});

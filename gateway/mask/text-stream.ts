@@ -43,7 +43,9 @@ export class StreamingText {
     let cut = final ? scan.length : Math.max(base, scan.length - holdBackOf(scan, this.rules));
     // A match that straddles the cut is held whole: more text may still change it.
     for (const h of hits) if (h.start < cut && h.end > cut) cut = Math.max(base, h.start);
-    const inRange = hits.filter((h) => h.end > base && h.start < cut).map((h) => (h.start < base ? { ...h, start: base } : h));
+    // A match reaching back into released text cannot happen while every detector's hold-back is right; if it
+    // did, its unreleased rest is still masked whole.
+    const inRange = hits.filter((h) => h.end > base && h.start < cut).map((h) => (h.start < base ? { ...h, start: base, fragment: true } : h));
     const out = applyHits(scan, inRange, base, cut, this.counts);
     this.context = scan.slice(Math.max(0, cut - CONTEXT), cut);
     this.pending = scan.slice(cut);

@@ -98,7 +98,12 @@ test('random chunkings over a real socket from a fake upstream (seeded)', async 
         assert.equal(got.out, reference.out, `${route} cut at ${cuts.join(',')}`);
       }
     }
-    // Every byte offset over TCP for a short OpenAI stream whose card number spans two events.
+    // Every byte offset over TCP for the JSON completion, and for a short OpenAI stream whose card number spans two events.
+    const jsonRef = await upstream.fetchMasked(masker, 'json', []);
+    for (let k = 1; k < routes.json!.body.length; k += 1) {
+      const got = await upstream.fetchMasked(masker, 'json', [k]);
+      assert.equal(got.out, jsonRef.out, `JSON over TCP split at ${k}`);
+    }
     const sseRef = await upstream.fetchMasked(masker, 'short', []);
     assert.equal(readText('openai', sseRef.out), 'Card 4111 **** **** 1111 ok');
     for (let k = 1; k < routes.short!.body.length; k += 1) {

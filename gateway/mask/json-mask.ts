@@ -221,27 +221,38 @@ class Walker {
    * Where built-in detectors match in the raw text (sorted by start): a string without escapes that no
    * candidate touches has nothing to mask for them, so it is not decoded or scanned again.
    */
-  private readonly candStarts: number[] = [];
-  private readonly candEnds: number[] = [];
+  private readonly hits: Hit[];
   private cand = 0;
   constructor(
     private readonly text: string,
     private readonly rules: readonly CompiledRule[],
     private readonly counts: MaskCounts,
   ) {
-    const hits = findAll(text, rules.filter((r) => !r.isRegex)).sort((a, b) => a.start - b.start);
-    for (const h of hits) {
-      this.candStarts.push(h.start);
-      this.candEnds.push(h.end);
-    }
+    this.hits = findAll(text, rules.filter((r) => !r.isRegex)).sort((a, b) => a.start - b.start);
   }
 
-  /** Whether the string token [start, end) needs a precise pass for these rules. */
-  private touched(start: number, raw: string, rules: readonly CompiledRule[]): boolean {
-    if (rules.some((r) => r.isRegex) || raw.indexOf('\\') >= 0) return true;
+  /**
+   * Mask a string token under the active rules. A string without escapes gets the raw matches of the active
+   * rules that lie inside it, as found (see fastMask); one with escapes, a user regex, or a match reaching
+   * outside it gets a precise pass; a string no match touches is left as it is.
+   */
+  private maskString(start: number, raw: string, rules: readonly CompiledRule[]): void {
     const end = start + raw.length;
-    while (this.cand < this.candStarts.length && this.candEnds[this.cand]! <= start) this.cand++;
-    return this.cand < this.candStarts.length && this.candStarts[this.cand]! < end;
+    while (this.cand < this.hits.length && this.hits[this.cand]!.end <= start) this.cand++;
+    const touched = this.cand < this.hits.length && this.hits[this.cand]!.start < end;
+    const precise = raw.indexOf('\\') >= 0 || rules.some((r) => r.isRegex);
+    if (!touched && !precise) return;
+    const inside: Hit[] = [];
+    let escapes = precise;
+    for (let i = this.cand; !escapes && i < this.hits.length && this.hits[i]!.start < end; i++) {
+      const h = this.hits[i]!;
+      if (h.start <= start || h.end >= end) escapes = true;
+      else if (rules.includes(h.rule)) inside.push(h);
+    }
+    if (escapes) return this.replace(start, raw, true, rules);
+    if (inside.length === 0) return;
+    this.out += `${this.text.slice(this.copied, start)}"${applyHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts)}"`;
+    this.copied = end;
   }
 
   run(): string {
@@ -342,7 +353,7 @@ class Walker {
     const start = this.pos;
     if (c === '"') {
       const raw = this.token(STRING);
-      if (frame.active.length > 0 && this.touched(start, raw, frame.active)) this.replace(start, raw, true, frame.active);
+      if (frame.active.length > 0) this.maskString(start, raw, frame.active);
     } else if (c === '{') {
       this.pos++;
       this.skipWhitespace();
@@ -354,7 +365,7 @@ class Walker {
         const rawKey = this.token(STRING);
         const key = decodeString(rawKey);
         // Keys are data too (maps keyed by email): masked under the rules active for the object.
-        if (frame.active.length > 0 && this.touched(keyStart, rawKey, frame.active)) this.replace(keyStart, rawKey, true, frame.active);
+        if (frame.active.length > 0) this.maskString(keyStart, rawKey, frame.active);
         this.expect(':');
         this.value(this.child(frame, key), depth + 1);
         this.skipWhitespace();

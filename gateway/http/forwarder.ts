@@ -1,0 +1,152 @@
+/**
+ * Sends an authorised call to its upstream through the connection's undici Pool and streams the
+ * answer back. Uses the dispatcher's handler lifecycle directly (onConnect → onHeaders → onData* →
+ * onComplete | onError): no intermediate streams, backpressure both ways (the caller's request
+ * stream feeds the upstream; a full caller socket pauses the upstream until it drains).
+ */
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { ErrorCode } from '../errors.js';
+import { upstreamError } from './channels.js';
+import type { Exchange } from './exchange.js';
+import { downstreamHeaders, upstreamHeaders } from './headers.js';
+import { isEventStream, streamHeaders } from './sse.js';
+
+const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
+
+export function forward(ex: Exchange): void {
+  const u = ex.upstream!;
+  const req = ex.req;
+  const method = req.method!;
+  const length = req.headers['content-length'];
+  const chunked = req.headers['transfer-encoding'] !== undefined;
+  const hasBody = chunked || (length !== undefined && length !== '0') || !NO_BODY.has(method);
+  if (length !== undefined) ex.bytesIn = Number(length) || 0;
+
+  const handler = new ForwardHandler(ex);
+  ex.res.once('close', () => handler.callerClosed());
+  ex.upstreamStart = performance.now();
+  u.pool.dispatch(
+    {
+      path: u.basePath + ex.path + ex.query,
+      method: method as Dispatcher.HttpMethod,
+      headers: upstreamHeaders(req.rawHeaders, u.inject, length),
+      body: hasBody ? (chunked ? Readable.from(counted(ex), { objectMode: false }) : req) : null,
+      headersTimeout: u.headersTimeout,
+      bodyTimeout: u.bodyTimeout,
+    },
+    handler,
+  );
+}
+
+/** undici's dispatch handler for one call. */
+class ForwardHandler implements Dispatcher.DispatchHandler {
+  private abort: ((err?: Error) => void) | null = null;
+  private resume: (() => void) | null = null;
+  private waitingForDrain = false;
+  private done = false;
+  private readonly onDrain = () => {
+    this.waitingForDrain = false;
+    this.resume?.();
+  };
+
+  constructor(private readonly ex: Exchange) {}
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, _statusText: string): boolean {
+    const ex = this.ex;
+    ex.status = statusCode;
+    this.resume = resume;
+    const transform = ex.transform;
+    let headers = downstreamHeaders(rawHeaders, transform !== null);
+    const stream = isEventStream(headers);
+    if (stream) headers = streamHeaders(headers);
+    ex.res.writeHead(statusCode, headers);
+    if (stream) ex.res.flushHeaders();
+    if (transform) {
+      transform.on('data', (c: Buffer) => {
+        if (!ex.res.write(c)) transform.pause(), ex.res.once('drain', () => transform.resume());
+      });
+      transform.on('drain', this.onDrain);
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const ex = this.ex;
+    ex.bytesOut += chunk.length;
+    const ok = ex.transform ? ex.transform.write(chunk) : ex.res.write(chunk);
+    if (ok) return true;
+    if (!this.waitingForDrain) {
+      this.waitingForDrain = true;
+      if (!ex.transform) ex.res.once('drain', this.onDrain);
+    }
+    return false;
+  }
+
+  onComplete(_trailers: string[] | null): void {
+    this.done = true;
+    const ex = this.ex;
+    ex.upstreamMs = performance.now() - ex.upstreamStart;
+    const t = ex.transform;
+    if (t) {
+      t.once('end', () => ex.settle(() => ex.res.end()));
+      t.end();
+      return;
+    }
+    ex.settle(() => ex.res.end());
+  }
+
+  onError(err: Error): void {
+    this.done = true;
+    const ex = this.ex;
+    ex.upstreamMs = performance.now() - ex.upstreamStart;
+    if (ex.settled) return; // the caller went away first; already recorded
+    const code = upstreamCode(err);
+    if (upstreamError.hasSubscribers) upstreamError.publish({ requestId: ex.id, connection: ex.connection, code, message: err.message });
+    if (ex.res.headersSent) {
+      // Part of the answer is out: cut the stream so the caller sees a failure, not a short body.
+      ex.error = code;
+      ex.settle(() => ex.res.destroy());
+      return;
+    }
+    ex.fail(code, describe(err));
+  }
+
+  /** The caller's socket closed: stop the upstream call if it is still running. */
+  callerClosed(): void {
+    if (this.done || this.ex.res.writableFinished) return;
+    this.done = true;
+    const ex = this.ex;
+    if (!ex.settled) {
+      ex.error = 'CW_ERR_CALLER_CLOSED';
+      ex.status = ex.status || 499;
+      ex.settle(() => undefined);
+    }
+    this.abort?.(new Error('the caller closed the connection'));
+  }
+}
+
+/** A body of unknown length, counted as the upstream consumes it (a listener added now would start the flow too early). */
+async function* counted(ex: Exchange): AsyncGenerator<Buffer> {
+  for await (const chunk of ex.req as AsyncIterable<Buffer>) {
+    ex.bytesIn += chunk.length;
+    yield chunk;
+  }
+}
+
+function upstreamCode(err: Error): ErrorCode {
+  const code = (err as { code?: string }).code ?? '';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'CW_ERR_UPSTREAM_TIMEOUT';
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'CW_ERR_UPSTREAM_CONNECT';
+  return 'CW_ERR_UPSTREAM';
+}
+
+/** A short, credential-free reason: the error code only (messages can echo hosts or headers). */
+function describe(err: Error): string {
+  const code = (err as { code?: string }).code;
+  return code ? `${code}` : 'upstream failure';
+}

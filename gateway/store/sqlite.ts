@@ -1,0 +1,87 @@
+/**
+ * The embedded store: SQLite in WAL mode. A commit is a write into the WAL, so a record that
+ * `appendAudit` returned for survives the process being killed; `synchronous=FULL` (the `?sync=full`
+ * store option) also survives power loss, at the cost of an fsync per batch.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { MIGRATIONS } from './migrations.js';
+import type { AuditQuery, AuditRecord, StateStore } from './types.js';
+
+const COLUMNS = [
+  'id', 'ts_start', 'ts_end', 'chain', 'subject', 'groups', 'key_id', 'connection', 'kind', 'operation', 'target', 'decision', 'rule',
+  'approval_id', 'approver', 'status', 'bytes_in', 'bytes_out', 'latency_ms', 'upstream_ms', 'masked', 'error', 'run_id', 'flagged',
+] as const;
+
+type Row = Record<(typeof COLUMNS)[number], unknown>;
+
+export class SqliteStore implements StateStore {
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  private readonly insertMany: (records: readonly AuditRecord[]) => void;
+
+  constructor(readonly location: string, options: { sync?: 'normal' | 'full'; readonly?: boolean } = {}) {
+    if (!options.readonly) mkdirSync(dirname(location), { recursive: true });
+    this.db = new Database(location, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    if (!options.readonly) {
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
+      this.db.pragma('busy_timeout = 5000');
+      migrate(this.db);
+    }
+    this.insert = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`);
+    this.insertMany = this.db.transaction((records: readonly AuditRecord[]) => {
+      for (const r of records) this.insert.run(toRow(r));
+    });
+  }
+
+  appendAudit(records: readonly AuditRecord[]): void {
+    this.insertMany(records);
+  }
+
+  queryAudit(query: AuditQuery): AuditRecord[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.chain !== undefined) (where.push('chain = @chain'), (params.chain = query.chain));
+    if (query.connection !== undefined) (where.push('connection = @connection'), (params.connection = query.connection));
+    if (query.since !== undefined) (where.push('ts_start >= @since'), (params.since = query.since));
+    params.limit = Math.max(1, Math.min(query.limit ?? 100, 100_000));
+    const sql = `SELECT ${COLUMNS.join(', ')} FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as Row[]).map(fromRow);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    })();
+  }
+}
+
+function toRow(r: AuditRecord): Row {
+  return {
+    ...r,
+    groups: JSON.stringify(r.groups),
+    masked: JSON.stringify(r.masked),
+    flagged: r.flagged ? 1 : 0,
+  };
+}
+
+function fromRow(row: Row): AuditRecord {
+  return {
+    ...(row as unknown as AuditRecord),
+    groups: JSON.parse(row.groups as string) as string[],
+    masked: JSON.parse(row.masked as string) as Record<string, number>,
+    flagged: row.flagged === 1,
+  };
+}

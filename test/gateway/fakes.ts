@@ -62,7 +62,8 @@ export function fakeOpenAI(prefix = '/v1'): Promise<FakeUpstream> {
     if (r.method === 'GET' && path === `${prefix}/models`) return json(res, 200, { object: 'list', data: [{ id: 'gpt-fake', object: 'model', created: 0, owned_by: 'fake' }] });
     if (r.method === 'POST' && path === `${prefix}/echo`) return json(res, 200, { bytes: Buffer.byteLength(r.body) });
     if (r.method === 'GET' && path === `${prefix}/slow`) {
-      await new Promise((t) => setTimeout(t, 400));
+      // undici checks headers timeouts on a ~1 s clock: be slower than that.
+      await new Promise((t) => setTimeout(t, 3000));
       return json(res, 200, { slow: true });
     }
     if (r.method === 'POST' && path === `${prefix}/chat/completions`) {

@@ -21,7 +21,7 @@ export const GATEWAY_ERRORS = {
   CW_ERR_EXPIRED_TOKEN: { status: 401, type: 'authentication_error', message: 'the presented token has expired' },
   CW_ERR_IDP_UNAVAILABLE: { status: 503, type: 'authentication_error', message: 'the identity provider cannot be reached to verify the token' },
   CW_ERR_DENIED: { status: 403, type: 'chainwarden_denied', message: 'the policy denies this call' },
-  CW_ERR_APPROVAL_REQUIRED: { status: 403, type: 'chainwarden_denied', message: 'this call needs approval' },
+  CW_ERR_APPROVAL_REQUIRED: { status: 403, type: 'approval_required', message: 'this call needs approval' },
   CW_ERR_UPSTREAM_CONNECT: { status: 502, type: 'upstream_error', message: 'the upstream cannot be reached' },
   CW_ERR_UPSTREAM_TIMEOUT: { status: 504, type: 'upstream_error', message: 'the upstream did not answer in time' },
   CW_ERR_UPSTREAM: { status: 502, type: 'upstream_error', message: 'the upstream failed' },

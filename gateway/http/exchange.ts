@@ -58,7 +58,7 @@ export class Exchange {
     const body = errorBody(code, this.id, detail, rule);
     this.settle(() => {
       if (this.res.headersSent) return void this.res.destroy();
-      this.res.writeHead(this.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': this.id });
+      this.res.writeHead(this.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-chainwarden-request-id': this.id });
       this.res.end(body);
     });
   }

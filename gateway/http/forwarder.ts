@@ -45,6 +45,13 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   private resume: (() => void) | null = null;
   private waitingForDrain = false;
   private done = false;
+  /** The declared response length, or -1 (chunked). */
+  private expected = -1;
+  /**
+   * With a declared length, the caller sees the call complete at its last byte, so that chunk is
+   * held back until the audit record is durable; a chunked answer completes only at res.end().
+   */
+  private held: Buffer | undefined;
   private readonly onDrain = () => {
     this.waitingForDrain = false;
     this.resume?.();
@@ -64,6 +71,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     let headers = downstreamHeaders(rawHeaders, transform !== null);
     const stream = isEventStream(headers);
     if (stream) headers = streamHeaders(headers);
+    headers.push('x-chainwarden-request-id', ex.id);
+    if (!transform) this.expected = declaredLength(headers);
     ex.res.writeHead(statusCode, headers);
     if (stream) ex.res.flushHeaders();
     if (transform) {
@@ -78,6 +87,10 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   onData(chunk: Buffer): boolean {
     const ex = this.ex;
     ex.bytesOut += chunk.length;
+    if (this.expected >= 0 && ex.bytesOut >= this.expected) {
+      this.held = chunk;
+      return true;
+    }
     const ok = ex.transform ? ex.transform.write(chunk) : ex.res.write(chunk);
     if (ok) return true;
     if (!this.waitingForDrain) {
@@ -97,7 +110,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       t.end();
       return;
     }
-    ex.settle(() => ex.res.end());
+    ex.settle(() => ex.res.end(this.held));
   }
 
   onError(err: Error): void {
@@ -136,6 +149,11 @@ async function* counted(ex: Exchange): AsyncGenerator<Buffer> {
     ex.bytesIn += chunk.length;
     yield chunk;
   }
+}
+
+function declaredLength(headers: readonly string[]): number {
+  for (let i = 0; i < headers.length; i += 2) if (headers[i] === 'content-length') return Number(headers[i + 1]);
+  return -1;
 }
 
 function upstreamCode(err: Error): ErrorCode {

@@ -15,23 +15,55 @@ import { isEventStream, streamHeaders } from './sse.js';
 const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 
 export function forward(ex: Exchange): void {
-  const u = ex.upstream!;
   const req = ex.req;
-  const method = req.method!;
   const length = req.headers['content-length'];
   const chunked = req.headers['transfer-encoding'] !== undefined;
-  const hasBody = chunked || (length !== undefined && length !== '0') || !NO_BODY.has(method);
+  const hasBody = chunked || (length !== undefined && length !== '0') || !NO_BODY.has(req.method!);
   if (length !== undefined) ex.bytesIn = Number(length) || 0;
+  if (hasBody && !chunked && ex.bytesIn > 0 && ex.bytesIn <= SMALL_BODY) return collectSmall(ex, (body) => dispatch(ex, body));
+  dispatch(ex, hasBody ? (chunked ? Readable.from(counted(ex), { objectMode: false }) : req) : null);
+}
 
+/**
+ * Bodies up to this size are gathered before dispatch so the upstream gets headers and body in
+ * one write (SDK calls are mostly a few KB); bigger and chunked bodies stream with backpressure.
+ */
+const SMALL_BODY = 64 * 1024;
+
+function collectSmall(ex: Exchange, then: (body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  ex.req.on('data', (c: Buffer) => {
+    chunks.push(c);
+    size += c.length;
+  });
+  let ended = false;
+  ex.req.once('end', () => {
+    ended = true;
+    then(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  });
+  ex.req.once('error', () => undefined);
+  ex.res.once('close', () => {
+    if (ended || ex.settled) return;
+    // The caller went away mid-body: nothing was sent upstream; record it.
+    ex.error = 'CW_ERR_CALLER_CLOSED';
+    ex.status = 499;
+    ex.settle(() => undefined);
+  });
+}
+
+function dispatch(ex: Exchange, body: Buffer | Readable | null): void {
+  const u = ex.upstream!;
+  const req = ex.req;
   const handler = new ForwardHandler(ex);
   ex.res.once('close', () => handler.callerClosed());
   ex.upstreamStart = performance.now();
   u.pool.dispatch(
     {
       path: u.basePath + ex.path + ex.query,
-      method: method as Dispatcher.HttpMethod,
-      headers: upstreamHeaders(req.rawHeaders, u.inject, length),
-      body: hasBody ? (chunked ? Readable.from(counted(ex), { objectMode: false }) : req) : null,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: upstreamHeaders(req.rawHeaders, u.inject, req.headers['content-length']),
+      body,
       headersTimeout: u.headersTimeout,
       bodyTimeout: u.bodyTimeout,
     },

@@ -4,10 +4,14 @@
  * store option) also survives power loss, at the cost of an fsync per batch.
  */
 import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { MIGRATIONS } from './migrations.js';
 import type { AuditQuery, AuditRecord, StateStore } from './types.js';
+
+const require = createRequire(import.meta.url);
 
 const COLUMNS = [
   'id', 'ts_start', 'ts_end', 'chain', 'subject', 'groups', 'key_id', 'connection', 'kind', 'operation', 'target', 'decision', 'rule',
@@ -20,6 +24,7 @@ export class SqliteStore implements StateStore {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly insertMany: (records: readonly AuditRecord[]) => void;
+  private readonly checkpointer: Worker | undefined;
 
   constructor(readonly location: string, options: { sync?: 'normal' | 'full'; readonly?: boolean } = {}) {
     if (!options.readonly) mkdirSync(dirname(location), { recursive: true });
@@ -28,7 +33,10 @@ export class SqliteStore implements StateStore {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
       this.db.pragma('busy_timeout = 5000');
+      // Checkpoints (which fsync) run on a worker thread, not inside a commit on the event loop.
+      this.db.pragma('wal_autocheckpoint = 0');
       migrate(this.db);
+      this.checkpointer = startCheckpointer(location);
     }
     this.insert = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => '@' + c).join(', ')})`);
     this.insertMany = this.db.transaction((records: readonly AuditRecord[]) => {
@@ -52,8 +60,33 @@ export class SqliteStore implements StateStore {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    void this.checkpointer?.terminate();
+    if (this.db.open) {
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        /* closing anyway; the WAL is replayed on next open */
+      }
+      this.db.close();
+    }
   }
+}
+
+const CHECKPOINT_EVERY_MS = 1000;
+
+/** A worker thread with its own connection that copies the WAL into the database every second. */
+function startCheckpointer(location: string): Worker {
+  const worker = new Worker(
+    `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+     const { workerData } = require('node:worker_threads');
+     const db = new Database(workerData.location);
+     db.pragma('busy_timeout = 1000');
+     setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} }, workerData.every);`,
+    { eval: true, workerData: { location, every: CHECKPOINT_EVERY_MS } },
+  );
+  worker.unref();
+  worker.on('error', () => undefined);
+  return worker;
 }
 
 function migrate(db: Database.Database): void {
@@ -71,7 +104,7 @@ function migrate(db: Database.Database): void {
 function toRow(r: AuditRecord): Row {
   return {
     ...r,
-    groups: JSON.stringify(r.groups),
+    groups: r.groups.length === 0 ? '[]' : JSON.stringify(r.groups),
     masked: JSON.stringify(r.masked),
     flagged: r.flagged ? 1 : 0,
   };

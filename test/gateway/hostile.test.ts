@@ -111,6 +111,13 @@ test('a chunked request body streams through and is counted', async () => {
   assert.deepEqual(r.body, { bytes: 11 });
 });
 
+test('a large request body streams through with its length', async () => {
+  const body = Buffer.alloc(1024 * 1024, 'a');
+  const r = await fetch(`${gw.url}/openai/v1/echo`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.support}` }, body });
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), { bytes: body.length });
+});
+
 test('the gateway keeps serving and nothing else was contacted', async () => {
   const r = await fetch(`${gw.url}/openai/v1/models`, { headers: { authorization: `Bearer ${KEYS.support}` } });
   assert.equal(r.status, 200);

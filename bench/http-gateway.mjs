@@ -4,14 +4,14 @@
  * Chainwarden, through nginx (plain reverse proxy) and through the Portkey AI gateway, in one run.
  * The load generator is wrk (a separate process); SSE time to first byte is measured by this script.
  *
- *   npx tsc -b && node bench/http-gateway.mjs [--duration 5] [--connections 32] [--rounds 2] [--skip-portkey] [--skip-nginx]
+ *   npx tsc -b && node bench/http-gateway.mjs [--duration 4] [--connections 32] [--rounds 3] [--skip-portkey] [--skip-nginx]
  *
  * Needs wrk and nginx (`apt-get install -y wrk nginx-light`, as root) and, for Portkey,
  * `npm install --prefix /work/cache/portkey @portkey-ai/gateway@1.15.2` (PORTKEY_DIR overrides the folder).
  * A missing peer is skipped with the command that installs it. Bounded: about 2 minutes with the defaults.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, existsSync, mkdirSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -23,9 +23,9 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
 const { values: opt } = parseArgs({
   options: {
-    duration: { type: 'string', default: '5' },
+    duration: { type: 'string', default: '4' },
     connections: { type: 'string', default: '32' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     samples: { type: 'string', default: '200' },
     'skip-portkey': { type: 'boolean' },
     'skip-nginx': { type: 'boolean' },
@@ -75,21 +75,24 @@ function waitForPort(port, timeoutMs = 20_000) {
   });
 }
 
+// Children log to files: wrk runs through spawnSync, which blocks this process, so a pipe nobody
+// reads would fill and stall a child writing its log (the gateway writes a line per call).
 function start(cmd, args, env = {}) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log.length < 20_000 ? (log += d) : undefined));
+  const logFile = join(work, `${children.length}-${cmd.split('/').pop()}.log`);
+  const fd = openSync(logFile, 'w');
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
   children.push(child);
-  child.log = () => log;
+  child.log = () => readFileSync(logFile, 'utf8');
   return child;
 }
 
 // --- targets -------------------------------------------------------------------------------
 
 async function startUpstream() {
-  const child = start(process.execPath, [join(HERE, 'upstream.mjs')]);
-  const port = await new Promise((resolve) => child.stdout.on('data', (d) => { const m = /listening (\d+)/.exec(String(d)); if (m) resolve(Number(m[1])); }));
+  const port = await freePort();
+  start(process.execPath, [join(HERE, 'upstream.mjs'), String(port)]);
+  await waitForPort(port);
   return port;
 }
 
@@ -207,7 +210,8 @@ async function ttfb(target) {
   return { p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
 }
 
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+// The median of the rounds: one round disturbed by other work on the machine does not move it.
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // --- run ------------------------------------------------------------------------------------
 
@@ -223,7 +227,7 @@ for (const s of [opt['skip-nginx'] ? { skip: '--skip-nginx' } : await startNginx
   else started.push(s);
 }
 const results = Object.fromEntries(started.map((t) => [t.name, { rps: [], p50: [], p99: [], ttfb50: [], ttfb99: [] }]));
-console.error(`wrk -t1 -c${CONNECTIONS} ${DURATION}s for throughput, -c1 3s for latency, ${SAMPLES} sequential SSE calls for time to first byte; ${ROUNDS} round(s)`);
+console.error(`wrk -t1 -c${CONNECTIONS} ${DURATION}s for throughput, -c1 3s for latency, ${SAMPLES} sequential SSE calls for time to first byte; median of ${ROUNDS} round(s)`);
 for (let round = 0; round < ROUNDS; round++) {
   for (const t of started) {
     wrk(t, CONNECTIONS, 1); // warm-up
@@ -236,7 +240,7 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-const summary = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { rps: mean(r.rps), p50: mean(r.p50), p99: mean(r.p99), ttfb50: mean(r.ttfb50), ttfb99: mean(r.ttfb99) }]));
+const summary = Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { rps: median(r.rps), p50: median(r.p50), p99: median(r.p99), ttfb50: median(r.ttfb50), ttfb99: median(r.ttfb99) }]));
 const d = summary.direct;
 const f = (x, n = 3) => (Number.isFinite(x) ? x.toFixed(n) : 'n/a');
 const lines = [

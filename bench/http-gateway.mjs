@@ -75,8 +75,8 @@ function waitForPort(port, timeoutMs = 20_000) {
   });
 }
 
-// Children log to files: wrk runs through spawnSync, which blocks this process, so a pipe nobody
-// reads would fill and stall a child writing its log (the gateway writes a line per call).
+// Children log to files: wrk runs through spawnSync, which blocks this process, so nothing would
+// read a pipe meanwhile (the gateway writes a line per call).
 function start(cmd, args, env = {}) {
   const logFile = join(work, `${children.length}-${cmd.split('/').pop()}.log`);
   const fd = openSync(logFile, 'w');

@@ -1,0 +1,568 @@
+/**
+ * One client session: a client socket, its upstream session, and the policy between them. Client
+ * messages are handled in order (a held statement holds the ones behind it, as PostgreSQL would);
+ * upstream replies are matched to Units and forwarded, masked and audited on the way.
+ */
+import type { Socket } from 'node:net';
+import type { Identity } from '../identity/identity.js';
+import type { Decision, MaskSpec } from '../policy/index.js';
+import type { StatementInfo } from './classify.js';
+import { decideStatement, needsEstimate, operationText } from './decide.js';
+import { PgGatewayError } from './errors.js';
+import type { PgAuditRecord, PgHooks } from './hooks.js';
+import { maskDataRow, planMask } from './masking.js';
+import {
+  MessageReader, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseFields, parseParse, parseQuery,
+  parseRowDescription, parseTarget, rowsFromTag, type ColumnDescription, type Message,
+} from './protocol.js';
+import { Approvals } from './approvals.js';
+import type { StatementCache } from './statement-cache.js';
+import { newRun, type InternalSink, type PortalState, type Run, type StatementState, type Unit, type UnitKind } from './units.js';
+import { Explainer } from './explain.js';
+import type { UpstreamSession } from './upstream.js';
+
+/** Sent upstream in place of a refused statement: it fails at parse time, so the upstream's own error
+ * handling (aborting a transaction block, skipping to Sync) happens exactly as for a real error. */
+export const DENIED_TEXT = 'CHAINWARDEN DENIED';
+const DENIED_NAME = 'chainwarden$denied';
+
+export interface SessionContext {
+  connection: string;
+  target: string;
+  hooks: PgHooks;
+  cache: StatementCache;
+  identity: Identity;
+  pid: number;
+  connectionMask: MaskSpec[];
+  tableName(oid: number): string | null;
+  onClose(): void;
+}
+
+let auditSeq = 0;
+
+export class Session {
+  readonly units: Unit[] = [];
+  private batch = 0;
+  private erroredBatch = -1;
+  txStatus = 'I';
+  private readonly statements = new Map<string, StatementState>();
+  private readonly portals = new Map<string, PortalState>();
+  private readonly sqlPrepared = new Map<string, StatementInfo>();
+  private readonly queue: Message[] = [];
+  private busy = false;
+  private closed = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly clientReader = new MessageReader();
+  readonly approvals: Approvals;
+  private readonly explainer: Explainer;
+
+  constructor(
+    readonly ctx: SessionContext,
+    readonly client: Socket,
+    readonly upstream: UpstreamSession,
+    clientLeftover: Buffer,
+  ) {
+    this.approvals = new Approvals(this);
+    this.explainer = new Explainer(this);
+    upstream.socket.on('data', (chunk: Buffer) => this.onUpstreamData(chunk));
+    upstream.socket.on('close', () => this.close(new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', 'the upstream closed the connection', { fatal: true })));
+    upstream.socket.on('error', () => {});
+    client.on('data', (chunk: Buffer) => this.onClientData(chunk));
+    client.on('close', () => this.close());
+    client.on('error', () => {});
+    client.on('drain', () => upstream.socket.resume());
+    upstream.socket.on('drain', () => client.resume());
+    this.txStatus = upstream.txStatus;
+    for (const m of upstream.leftover) this.onUpstreamMessage(m);
+    if (clientLeftover.length) this.onClientData(clientLeftover);
+  }
+
+  get who() {
+    return { chain: this.ctx.identity.chain, groups: this.ctx.identity.groups, connection: this.ctx.connection };
+  }
+
+  // ---- output helpers -------------------------------------------------------------------------
+
+  toClient(buf: Buffer, run?: Run): void {
+    if (run) run.bytesOut += buf.length;
+    if (!this.client.write(buf)) this.upstream.socket.pause();
+  }
+
+  toUpstream(buf: Buffer): void {
+    if (!this.upstream.socket.write(buf)) this.client.pause();
+  }
+
+  enqueue(kind: UnitKind, extra: Partial<Unit> = {}): Unit {
+    const u: Unit = { kind, batch: this.batch, ...extra };
+    this.units.push(u);
+    return u;
+  }
+
+  /** Resolves when the upstream owes nothing (used before EXPLAIN in the simple protocol). */
+  idle(): Promise<void> {
+    if (this.units.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get skipping(): boolean {
+    return this.erroredBatch === this.batch;
+  }
+
+  close(error?: PgGatewayError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.approvals.abortAll();
+    if (error && !this.client.destroyed) this.client.end(errorFromGateway(error, true));
+    else this.client.destroy();
+    if (!this.upstream.socket.destroyed) this.upstream.socket.end(message('X'));
+    for (const u of this.units.splice(0)) u.internal?.done();
+    this.ctx.onClose();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // ---- client side ----------------------------------------------------------------------------
+
+  private onClientData(chunk: Buffer): void {
+    let msgs: Message[];
+    try {
+      msgs = this.clientReader.push(chunk);
+    } catch (e) {
+      this.close(e instanceof PgGatewayError ? e : undefined);
+      return;
+    }
+    for (const m of msgs) this.queue.push(m);
+    if (this.queue.length > 256) this.client.pause();
+    if (!this.busy) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    try {
+      while (this.queue.length && !this.closed) {
+        const m = this.queue.shift()!;
+        const pending = this.handleClient(m);
+        if (pending) await pending;
+      }
+    } catch (e) {
+      this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_BAD_MESSAGE', (e as Error).message));
+    } finally {
+      this.busy = false;
+      if (!this.closed) this.client.resume();
+    }
+  }
+
+  private handleClient(m: Message): Promise<void> | void {
+    switch (m.type) {
+      case 0x51 /* Q */: return this.onQuery(m);
+      case 0x50 /* P */: return this.onParse(m);
+      case 0x42 /* B */: return this.onBind(m);
+      case 0x44 /* D */: return this.onDescribe(m);
+      case 0x45 /* E */: return this.onExecute(m);
+      case 0x43 /* C */: return this.onClose(m);
+      case 0x53 /* S */:
+        this.toUpstream(m.raw);
+        this.enqueue('sync');
+        this.batch++;
+        return;
+      case 0x48 /* H */: case 0x64 /* d */: case 0x63 /* c */: case 0x66 /* f */:
+        this.toUpstream(m.raw);
+        return;
+      case 0x58 /* X */:
+        this.close();
+        return;
+      case 0x46 /* F */:
+        // The fastpath function call bypasses SQL entirely, so nothing could classify it.
+        return this.refuseQuery(new PgGatewayError('CW_PG_FASTPATH_REFUSED'), [], m.raw.length);
+      default:
+        throw new PgGatewayError('CW_PG_UNEXPECTED_MESSAGE', String.fromCharCode(m.type));
+    }
+  }
+
+  /** Sends the upstream a statement that fails, and shows the client `error` in its place. */
+  refuseQuery(error: PgGatewayError, runs: Run[], bytesIn: number): void {
+    for (const r of runs) this.auditRun(r, 'denied', error.message);
+    if (runs.length === 0) this.auditRun({ ...newRun(null, bytesIn), unparsable: bytesIn }, 'denied', error.message);
+    this.toUpstream(message('Q', DENIED_TEXT));
+    this.enqueue('query', { substitute: error, runs: [], runIndex: 0 });
+  }
+
+  private refuseExtended(kind: UnitKind, error: PgGatewayError, run: Run): void {
+    this.auditRun(run, 'denied', error.message);
+    this.toUpstream(encodeParse({ name: DENIED_NAME, text: DENIED_TEXT, paramTypes: [] }));
+    this.enqueue(kind, { substitute: error });
+  }
+
+  /** The statement EXECUTE name(...) stands for, with the EXECUTE text for audit. */
+  private resolveExecute(info: StatementInfo): StatementInfo | PgGatewayError {
+    if (info.execute === undefined) return info;
+    const inner = this.sqlPrepared.get(info.execute);
+    if (!inner) return new PgGatewayError('CW_PG_UNKNOWN_PREPARED', info.execute);
+    return { ...inner, text: info.text, normalized: info.normalized, explainable: true };
+  }
+
+  private async onQuery(m: Message): Promise<void> {
+    const text = parseQuery(m.body);
+    const analysis = this.ctx.cache.analyze(text);
+    if (!analysis.ok) return this.refuseQuery(new PgGatewayError('CW_PG_UNPARSABLE', analysis.error), [], m.raw.length);
+    const compiled = this.ctx.hooks.compiled();
+    const runs: Run[] = [];
+    let refusal: PgGatewayError | null = null;
+    for (const stmt of analysis.statements) {
+      const resolved = this.resolveExecute(stmt);
+      const run = newRun(resolved instanceof PgGatewayError ? stmt : resolved, runs.length ? 0 : m.raw.length);
+      runs.push(run);
+      if (resolved instanceof PgGatewayError) {
+        refusal ??= resolved;
+        continue;
+      }
+      run.decision = decideStatement(compiled, this.who, resolved);
+      run.specs = [...this.ctx.connectionMask, ...run.decision.mask];
+      if (run.decision.effect === 'deny') refusal ??= denial(run.decision);
+    }
+    if (refusal) return this.refuseQuery(refusal, runs, m.raw.length);
+    const held = runs.filter((r) => r.decision!.effect === 'approve');
+    if (held.length) {
+      const compiledNow = this.ctx.hooks.compiled();
+      if (held.some((r) => needsEstimate(compiledNow, r.decision!))) {
+        const estimates = await this.explainer.simple(text, runs);
+        runs.forEach((r, i) => {
+          if (r.decision!.effect !== 'approve' || estimates[i] === undefined) return;
+          r.estimatedRows = estimates[i]!;
+          r.decision = decideStatement(compiledNow, this.who, r.info!, estimates[i]);
+        });
+      }
+      const still = runs.filter((r) => r.decision!.effect === 'approve');
+      if (still.length) {
+        const outcome = await this.approvals.hold(still);
+        if (!outcome.approved) return this.refuseQuery(outcome.error, runs, m.raw.length);
+      }
+    }
+    for (const stmt of analysis.statements) {
+      if (stmt.prepare) this.sqlPrepared.set(stmt.prepare.name, stmt.prepare.inner);
+      if (stmt.deallocate === '*') this.sqlPrepared.clear();
+      else if (stmt.deallocate) this.sqlPrepared.delete(stmt.deallocate);
+    }
+    const now = Date.now();
+    for (const r of runs) r.upstreamStart = now;
+    this.toUpstream(m.raw);
+    this.enqueue('query', { runs, runIndex: 0 });
+  }
+
+  private onParse(m: Message): void {
+    const p = parseParse(m.body);
+    if (this.skipping) return void this.toUpstream(m.raw);
+    const analysis = this.ctx.cache.analyze(p.text);
+    if (!analysis.ok) {
+      return this.refuseExtended('parse', new PgGatewayError('CW_PG_UNPARSABLE', analysis.error), { ...newRun(null, m.raw.length), unparsable: m.raw.length });
+    }
+    const info = analysis.statements.length === 1 ? analysis.statements[0]! : null;
+    const state: StatementState = { name: p.name, text: p.text, paramTypes: p.paramTypes, info, specs: [...this.ctx.connectionMask] };
+    if (info && info.execute === undefined) {
+      // Refuse what policy denies outright at Parse; approvals wait for Execute, when values are bound.
+      const d = decideStatement(this.ctx.hooks.compiled(), this.who, info);
+      if (d.effect === 'deny') {
+        const run = newRun(info, m.raw.length);
+        run.decision = d;
+        return this.refuseExtended('parse', denial(d), run);
+      }
+      state.specs.push(...d.mask);
+    }
+    // Several statements in one Parse: the upstream refuses it itself.
+    if (analysis.statements.length > 1) state.info = null;
+    this.statements.set(p.name, state);
+    this.toUpstream(m.raw);
+    this.enqueue('parse');
+  }
+
+  private onBind(m: Message): void {
+    if (this.skipping) return void this.toUpstream(m.raw);
+    const b = parseBind(m.body);
+    this.portals.set(b.portal, { name: b.portal, stmt: this.statements.get(b.statement), resultFormats: b.resultFormats, paramFormats: b.paramFormats, params: b.params, described: false });
+    this.toUpstream(m.raw);
+    this.enqueue('bind');
+  }
+
+  private onDescribe(m: Message): void {
+    if (this.skipping) return void this.toUpstream(m.raw);
+    const t = parseTarget(m.body);
+    const describe = t.which === 'S' ? { stmt: this.statements.get(t.name) } : { portal: this.portals.get(t.name) };
+    if (describe.portal) describe.portal.described = true;
+    this.toUpstream(m.raw);
+    this.enqueue('describe', { describe });
+  }
+
+  private onClose(m: Message): void {
+    const t = parseTarget(m.body);
+    if (t.which === 'S') this.statements.delete(t.name);
+    else this.portals.delete(t.name);
+    this.toUpstream(m.raw);
+    if (!this.skipping) this.enqueue('close');
+  }
+
+  private async onExecute(m: Message): Promise<void> {
+    if (this.skipping) return void this.toUpstream(m.raw);
+    const e = parseExecute(m.body);
+    const portal = this.portals.get(e.portal);
+    const stmt = portal?.stmt;
+    if (!portal || !stmt || !stmt.info) {
+      // Unknown portal or an empty/invalid statement: the upstream answers with its own error or EmptyQuery.
+      this.toUpstream(m.raw);
+      this.enqueue('execute', { portal });
+      return;
+    }
+    const resolved = this.resolveExecute(stmt.info);
+    const run = newRun(resolved instanceof PgGatewayError ? stmt.info : resolved, m.raw.length);
+    if (resolved instanceof PgGatewayError) return this.refuseExtended('execute', resolved, run);
+    const compiled = this.ctx.hooks.compiled();
+    run.decision = decideStatement(compiled, this.who, resolved);
+    run.specs = [...stmt.specs, ...this.ctx.connectionMask.filter((s) => !stmt.specs.includes(s)), ...run.decision.mask.filter((s) => !stmt.specs.includes(s))];
+    if (run.decision.effect === 'deny') return this.refuseExtended('execute', denial(run.decision), run);
+    if (run.decision.effect === 'approve') {
+      if (needsEstimate(compiled, run.decision)) {
+        const estimate = await this.explainer.extended(stmt, portal, run);
+        if (estimate === 'failed') return; // the upstream's error was shown to the client; it now skips to Sync
+        if (estimate !== undefined) {
+          run.estimatedRows = estimate;
+          run.decision = decideStatement(compiled, this.who, resolved, estimate);
+        }
+      }
+      if (run.decision.effect === 'approve') {
+        const outcome = await this.approvals.hold([run]);
+        if (!outcome.approved) return this.refuseExtended('execute', outcome.error, run);
+      }
+    }
+    if (run.specs.length && !portal.described && !portal.rowDesc) {
+      // Masking needs the columns; ask for them without showing the client an extra reply.
+      this.toUpstream(message('D', Buffer.from('P'), e.portal));
+      this.enqueue('describe', { describe: { portal }, internal: silentSink() });
+    }
+    run.upstreamStart = Date.now();
+    this.toUpstream(m.raw);
+    this.enqueue('execute', { run, portal });
+  }
+
+  // ---- upstream side --------------------------------------------------------------------------
+
+  private onUpstreamData(chunk: Buffer): void {
+    let msgs: Message[];
+    try {
+      msgs = this.upstream.reader.push(chunk);
+    } catch (e) {
+      this.close(new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', (e as Error).message));
+      return;
+    }
+    this.client.cork();
+    try {
+      for (const m of msgs) {
+        if (this.closed) break;
+        this.onUpstreamMessage(m);
+      }
+    } catch (e) {
+      this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', (e as Error).message));
+    } finally {
+      this.client.uncork();
+    }
+  }
+
+  private pop(): void {
+    this.units.shift();
+    if (this.units.length === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private onUpstreamMessage(m: Message): void {
+    const type = m.type;
+    if (type === 0x53 /* S */) return this.onParameterStatus(m);
+    if (type === 0x41 /* A */) return this.toClient(m.raw);
+    const u = this.units[0];
+    if (type === 0x4e /* N */) return u?.internal ? undefined : this.toClient(m.raw);
+    if (!u) return this.toClient(m.raw);
+    if (type === 0x45 /* E */) return this.onUpstreamError(u, m);
+    const run = u.kind === 'query' ? u.runs![u.runIndex!] : u.run;
+    if (u.internal) return this.onInternal(u, m);
+    switch (type) {
+      case 0x31 /* 1 ParseComplete */: case 0x32 /* 2 BindComplete */: case 0x33 /* 3 CloseComplete */: case 0x6e /* n NoData */:
+        this.toClient(m.raw);
+        if (u.kind !== 'query') this.pop();
+        return;
+      case 0x74 /* t ParameterDescription */:
+        return this.toClient(m.raw);
+      case 0x54 /* T RowDescription */: {
+        const cols = parseRowDescription(m.body);
+        if (u.kind === 'describe') {
+          const target = u.describe?.portal ?? u.describe?.stmt;
+          if (target) target.rowDesc = cols;
+          const plan = planMask(cols, u.describe?.portal?.stmt?.specs ?? u.describe?.stmt?.specs ?? this.ctx.connectionMask, this.ctx.tableName);
+          this.toClient(plan ? plan.rowDescription : m.raw);
+          return this.pop();
+        }
+        u.plan = planMask(cols, run?.specs ?? this.ctx.connectionMask, this.ctx.tableName);
+        u.planned = true;
+        return this.toClient(u.plan ? u.plan.rowDescription : m.raw, run);
+      }
+      case 0x44 /* D DataRow */: {
+        if (run) run.rowsSeen++;
+        if (!u.planned) this.planExecute(u, run);
+        if (u.plan) return this.toClient(maskDataRow(u.plan, m.body, this.ctx.hooks, run ? run.masked : {}), run);
+        return this.toClient(m.raw, run);
+      }
+      case 0x43 /* C CommandComplete */: {
+        if (run) {
+          const rows = rowsFromTag(m.body.toString('utf8', 0, Math.max(0, m.body.length - 1)));
+          this.toClient(m.raw, run);
+          this.auditRun(run, 'ok', null, rows ?? run.rowsSeen);
+        } else this.toClient(m.raw);
+        if (u.kind === 'query') {
+          u.runIndex!++;
+          u.planned = false;
+          u.plan = null;
+        } else this.pop();
+        return;
+      }
+      case 0x73 /* s PortalSuspended */:
+        this.toClient(m.raw, run);
+        if (run) this.auditRun(run, 'ok', null, run.rowsSeen);
+        return this.pop();
+      case 0x49 /* I EmptyQueryResponse */:
+        this.toClient(m.raw);
+        if (u.kind !== 'query') this.pop();
+        return;
+      case 0x5a /* Z ReadyForQuery */:
+        this.txStatus = String.fromCharCode(m.body[0] ?? 73);
+        this.toClient(m.raw);
+        return this.pop();
+      default:
+        // Copy sub-protocol and anything else inside a statement's reply: forwarded as is.
+        return this.toClient(m.raw, run);
+    }
+  }
+
+  private planExecute(u: Unit, run: Run | undefined): void {
+    u.planned = true;
+    if (!run || !run.specs.length) return;
+    const portal = u.portal;
+    let cols: ColumnDescription[] | undefined = portal?.rowDesc;
+    if (!cols && portal?.stmt?.rowDesc) {
+      const f = portal.resultFormats;
+      cols = portal.stmt.rowDesc.map((c, i) => ({ ...c, format: f.length === 0 ? 0 : f.length === 1 ? f[0]! : (f[i] ?? 0) }));
+    }
+    if (!cols) throw new PgGatewayError('CW_PG_BAD_MESSAGE', 'rows to mask arrived without a column description');
+    u.plan = planMask(cols, run.specs, this.ctx.tableName);
+  }
+
+  private onInternal(u: Unit, m: Message): void {
+    const sink = u.internal!;
+    switch (m.type) {
+      case 0x54 /* T */:
+        if (u.kind === 'describe') {
+          const target = u.describe?.portal ?? u.describe?.stmt;
+          if (target) target.rowDesc = parseRowDescription(m.body);
+          sink.done();
+          this.pop();
+        }
+        return;
+      case 0x44 /* D */: {
+        const len = m.body.readInt32BE(2);
+        if (len >= 0) sink.firstColumn.push(m.body.toString('utf8', 6, 6 + len));
+        return;
+      }
+      case 0x5a /* Z */:
+        this.txStatus = String.fromCharCode(m.body[0] ?? 73);
+        sink.done();
+        return this.pop();
+      case 0x43 /* C */: case 0x31: case 0x32: case 0x33: case 0x6e: case 0x49:
+        if (u.kind !== 'query') {
+          sink.done();
+          this.pop();
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  private onUpstreamError(u: Unit, m: Message): void {
+    const run = u.kind === 'query' ? u.runs![u.runIndex!] : u.run;
+    if (u.internal) {
+      u.internal.error = Buffer.from(m.body);
+      if (u.internal.forwardError) this.toClient(m.raw);
+    } else if (u.substitute) this.toClient(errorFromGateway(u.substitute));
+    else {
+      this.toClient(m.raw, run);
+      if (run && !run.audited) {
+        const f = parseFields(m.body);
+        this.auditRun(run, 'error', `${f.get('C') ?? ''} ${f.get('M') ?? ''}`.trim());
+      }
+    }
+    if (u.kind === 'query') return; // the reply continues to ReadyForQuery
+    this.erroredBatch = u.batch;
+    u.internal?.done();
+    this.pop();
+    // The upstream now ignores everything up to the next Sync: so do the units.
+    while (this.units.length && this.units[0]!.kind !== 'sync') {
+      this.units[0]!.internal?.done();
+      this.pop();
+    }
+  }
+
+  private onParameterStatus(m: Message): void {
+    const r = m.body.toString('utf8').split('\0');
+    const [name, value] = [r[0]?.toLowerCase(), r[1]?.toUpperCase()];
+    if ((name === 'client_encoding' && value !== 'UTF8') || (name === 'standard_conforming_strings' && value !== 'ON')) {
+      return this.close(new PgGatewayError('CW_PG_UNSAFE_SETTING', `${name} to ${r[1]}`, { fatal: true }));
+    }
+    this.toClient(m.raw);
+  }
+
+  // ---- audit ----------------------------------------------------------------------------------
+
+  auditRun(run: Run, status: PgAuditRecord['status'], error: string | null, rows: number | null = null): void {
+    if (run.audited) return;
+    run.audited = true;
+    const end = Date.now();
+    const d: Decision | null = run.decision;
+    const id = this.ctx.identity;
+    const info = run.info;
+    const record: PgAuditRecord = {
+      id: `sql_${this.ctx.pid.toString(36)}_${(++auditSeq).toString(36)}`,
+      ts_start: new Date(run.start).toISOString(),
+      ts_end: new Date(end).toISOString(),
+      chain: id.chain, subject: id.subject, groups: id.groups, key_id: id.keyId,
+      connection: this.ctx.connection, kind: 'sql',
+      operation: info ? operationText(info) : 'unparsable',
+      target: this.ctx.target,
+      decision: d?.effect ?? 'deny',
+      rule: d?.rule ?? null,
+      approval_id: run.approvalId, approver: run.approver,
+      status,
+      bytes_in: run.bytesIn, bytes_out: run.bytesOut,
+      latency_ms: end - run.start,
+      upstream_ms: run.upstreamStart === null ? null : end - run.upstreamStart,
+      masked: run.masked,
+      error,
+      sql: info ? info.normalized : `(unparsable statement, ${run.unparsable ?? 0} bytes)`,
+      class: info?.class ?? null,
+      tables: info?.tables ?? [],
+      rows,
+      estimated_rows: run.estimatedRows,
+      session: this.ctx.pid,
+    };
+    try {
+      const p = this.ctx.hooks.audit(record);
+      if (p && typeof (p as Promise<void>).catch === 'function') (p as Promise<void>).catch(() => this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true })));
+    } catch {
+      this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true }));
+    }
+  }
+}
+
+export function denial(d: Decision): PgGatewayError {
+  const why = d.reasons[0] ?? 'no rule matched (default deny)';
+  return new PgGatewayError('CW_PG_DENIED', d.rule ? `rule "${d.rule}": ${why}` : why, { detail: d.reasons.join('\n') });
+}
+
+export function silentSink(done: () => void = () => {}): InternalSink {
+  return { firstColumn: [], error: null, forwardError: false, done };
+}

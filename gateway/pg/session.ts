@@ -83,9 +83,20 @@ export class Session {
 
   // ---- output helpers -------------------------------------------------------------------------
 
+  /** Replies gathered while one upstream chunk is handled go out in one write. */
+  private outbox: Buffer[] | null = null;
+
   toClient(buf: Buffer, run?: Run): void {
     if (run) run.bytesOut += buf.length;
-    if (!this.client.write(buf)) this.upstream.socket.pause();
+    if (this.outbox) this.outbox.push(buf);
+    else if (!this.client.write(buf)) this.upstream.socket.pause();
+  }
+
+  private flushOutbox(): void {
+    const out = this.outbox;
+    this.outbox = null;
+    if (!out || out.length === 0 || this.client.destroyed) return;
+    if (!this.client.write(out.length === 1 ? out[0]! : Buffer.concat(out))) this.upstream.socket.pause();
   }
 
   toUpstream(buf: Buffer): void {
@@ -354,16 +365,16 @@ export class Session {
       this.close(new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', (e as Error).message));
       return;
     }
-    this.client.cork();
+    this.outbox = [];
     try {
       for (const m of msgs) {
         if (this.closed) break;
         this.onUpstreamMessage(m);
       }
+      this.flushOutbox();
     } catch (e) {
+      this.flushOutbox();
       this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', (e as Error).message));
-    } finally {
-      this.client.uncork();
     }
   }
 

@@ -8,7 +8,7 @@ import type { SqlClass } from '../policy/index.js';
 export const STATEMENT_CLASS: Record<string, SqlClass> = {
   // Session and transaction control: change nothing in the database.
   TransactionStmt: 'read', VariableShowStmt: 'read', DeallocateStmt: 'read', DiscardStmt: 'read', ListenStmt: 'read',
-  UnlistenStmt: 'read', ClosePortalStmt: 'read', FetchStmt: 'read', ConstraintsSetStmt: 'read', PrepareStmt: 'read',
+  UnlistenStmt: 'read', ClosePortalStmt: 'read', DeclareCursorStmt: 'read', FetchStmt: 'read', ConstraintsSetStmt: 'read', PrepareStmt: 'read',
   // Side effects visible to others.
   NotifyStmt: 'write', LockStmt: 'write', CallStmt: 'write', RefreshMatViewStmt: 'write',
   // Schema changes.

@@ -14,7 +14,28 @@ export interface Requester {
 
 const RANK: Record<Effect, number> = { allow: 0, flag: 1, approve: 2, deny: 3 };
 
+/**
+ * Decisions for a cached statement, by policy and requester. Only used while the policy has no grants:
+ * a grant can expire between two statements, so then every statement is evaluated afresh.
+ */
+const memo = new WeakMap<CompiledPolicy, WeakMap<StatementInfo, Map<string, Decision>>>();
+
 export function decideStatement(compiled: CompiledPolicy, who: Requester, info: StatementInfo, estimatedRows?: number): Decision {
+  if (compiled.grants.size > 0 || estimatedRows !== undefined) return decideFresh(compiled, who, info, estimatedRows);
+  let byInfo = memo.get(compiled);
+  if (!byInfo) memo.set(compiled, (byInfo = new WeakMap()));
+  let byWho = byInfo.get(info);
+  if (!byWho) byInfo.set(info, (byWho = new Map()));
+  const key = `${who.connection}\0${who.chain ?? ''}\0${who.groups.join('\0')}`;
+  let d = byWho.get(key);
+  if (!d) {
+    d = decideFresh(compiled, who, info);
+    if (byWho.size < 64) byWho.set(key, d);
+  }
+  return d;
+}
+
+function decideFresh(compiled: CompiledPolicy, who: Requester, info: StatementInfo, estimatedRows?: number): Decision {
   const facts: { estimatedRows?: number; unfiltered?: boolean } = { unfiltered: info.unfiltered };
   if (estimatedRows !== undefined) facts.estimatedRows = estimatedRows;
   let worst: Decision | undefined;

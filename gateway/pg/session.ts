@@ -214,13 +214,14 @@ export class Session {
     return { ...inner, text: info.text, normalized: info.normalized, explainable: true };
   }
 
-  private async onQuery(m: Message): Promise<void> {
+  private onQuery(m: Message): Promise<void> | void {
     const text = parseQuery(m.body);
     const analysis = this.ctx.cache.analyze(text);
     if (!analysis.ok) return this.refuseQuery(new PgGatewayError('CW_PG_UNPARSABLE', analysis.error), [], m.raw.length);
     const compiled = this.ctx.hooks.compiled();
     const runs: Run[] = [];
     let refusal: PgGatewayError | null = null;
+    let held = false;
     for (const stmt of analysis.statements) {
       const resolved = this.resolveExecute(stmt);
       const run = newRun(resolved instanceof PgGatewayError ? stmt : resolved, runs.length ? 0 : m.raw.length);
@@ -230,28 +231,35 @@ export class Session {
         continue;
       }
       run.decision = decideStatement(compiled, this.who, resolved);
-      run.specs = [...this.ctx.connectionMask, ...run.decision.mask];
+      run.specs = run.decision.mask.length ? [...this.ctx.connectionMask, ...run.decision.mask] : this.ctx.connectionMask;
       if (run.decision.effect === 'deny') refusal ??= denial(run.decision);
+      else if (run.decision.effect === 'approve') held = true;
     }
     if (refusal) return this.refuseQuery(refusal, runs, m.raw.length);
-    const held = runs.filter((r) => r.decision!.effect === 'approve');
-    if (held.length) {
-      const compiledNow = this.ctx.hooks.compiled();
-      if (held.some((r) => needsEstimate(compiledNow, r.decision!))) {
-        const estimates = await this.explainer.simple(text, runs);
-        runs.forEach((r, i) => {
-          if (r.decision!.effect !== 'approve' || estimates[i] === undefined) return;
-          r.estimatedRows = estimates[i]!;
-          r.decision = decideStatement(compiledNow, this.who, r.info!, estimates[i]);
-        });
-      }
-      const still = runs.filter((r) => r.decision!.effect === 'approve');
-      if (still.length) {
-        const outcome = await this.approvals.hold(still);
-        if (!outcome.approved) return this.refuseQuery(outcome.error, runs, m.raw.length);
-      }
+    if (held) return this.holdQuery(m, text, runs, analysis.statements);
+    this.forwardQuery(m, runs, analysis.statements);
+  }
+
+  private async holdQuery(m: Message, text: string, runs: Run[], statements: StatementInfo[]): Promise<void> {
+    const compiled = this.ctx.hooks.compiled();
+    if (runs.some((r) => needsEstimate(compiled, r.decision!))) {
+      const estimates = await this.explainer.simple(text, runs);
+      runs.forEach((r, i) => {
+        if (r.decision!.effect !== 'approve' || estimates[i] === undefined) return;
+        r.estimatedRows = estimates[i]!;
+        r.decision = decideStatement(compiled, this.who, r.info!, estimates[i]);
+      });
     }
-    for (const stmt of analysis.statements) {
+    const still = runs.filter((r) => r.decision!.effect === 'approve');
+    if (still.length) {
+      const outcome = await this.approvals.hold(still);
+      if (!outcome.approved) return this.refuseQuery(outcome.error, runs, m.raw.length);
+    }
+    this.forwardQuery(m, runs, statements);
+  }
+
+  private forwardQuery(m: Message, runs: Run[], statements: StatementInfo[]): void {
+    for (const stmt of statements) {
       if (stmt.prepare) this.sqlPrepared.set(stmt.prepare.name, stmt.prepare.inner);
       if (stmt.deallocate === '*') this.sqlPrepared.clear();
       else if (stmt.deallocate) this.sqlPrepared.delete(stmt.deallocate);
@@ -329,7 +337,8 @@ export class Session {
     if (resolved instanceof PgGatewayError) return this.refuseExtended('execute', resolved, run);
     const compiled = this.ctx.hooks.compiled();
     run.decision = decideStatement(compiled, this.who, resolved);
-    run.specs = [...stmt.specs, ...this.ctx.connectionMask.filter((s) => !stmt.specs.includes(s)), ...run.decision.mask.filter((s) => !stmt.specs.includes(s))];
+    const extra = run.decision.mask.filter((s) => !stmt.specs.includes(s));
+    run.specs = extra.length ? [...stmt.specs, ...extra] : stmt.specs;
     if (run.decision.effect === 'deny') return this.refuseExtended('execute', denial(run.decision), run);
     if (run.decision.effect === 'approve') {
       if (needsEstimate(compiled, run.decision)) {
@@ -345,7 +354,7 @@ export class Session {
         if (!outcome.approved) return this.refuseExtended('execute', outcome.error, run);
       }
     }
-    if (run.specs.length && !portal.described && !portal.rowDesc) {
+    if (run.specs.length && !portal.described && !portal.rowDescBody) {
       // Masking needs the columns; ask for them without showing the client an extra reply.
       this.toUpstream(message('D', Buffer.from('P'), e.portal));
       this.enqueue('describe', { describe: { portal }, internal: silentSink() });
@@ -401,15 +410,17 @@ export class Session {
       case 0x74 /* t ParameterDescription */:
         return this.toClient(m.raw);
       case 0x54 /* T RowDescription */: {
-        const cols = parseRowDescription(m.body);
         if (u.kind === 'describe') {
           const target = u.describe?.portal ?? u.describe?.stmt;
-          if (target) target.rowDesc = cols;
-          const plan = planMask(cols, u.describe?.portal?.stmt?.specs ?? u.describe?.stmt?.specs ?? this.ctx.connectionMask, this.ctx.tableName);
+          const specs = u.describe?.portal?.stmt?.specs ?? u.describe?.stmt?.specs ?? this.ctx.connectionMask;
+          // Columns are decoded only when something could be masked; otherwise kept as bytes.
+          if (target) target.rowDescBody = Buffer.from(m.body);
+          const plan = specs.length ? planMask(parseRowDescription(m.body), specs, this.ctx.tableName) : null;
           this.toClient(plan ? plan.rowDescription : m.raw);
           return this.pop();
         }
-        u.plan = planMask(cols, run?.specs ?? this.ctx.connectionMask, this.ctx.tableName);
+        const specs = run?.specs ?? this.ctx.connectionMask;
+        u.plan = specs.length ? planMask(parseRowDescription(m.body), specs, this.ctx.tableName) : null;
         u.planned = true;
         return this.toClient(u.plan ? u.plan.rowDescription : m.raw, run);
       }
@@ -454,10 +465,10 @@ export class Session {
     u.planned = true;
     if (!run || !run.specs.length) return;
     const portal = u.portal;
-    let cols: ColumnDescription[] | undefined = portal?.rowDesc;
-    if (!cols && portal?.stmt?.rowDesc) {
+    let cols: ColumnDescription[] | undefined = portal?.rowDescBody ? parseRowDescription(portal.rowDescBody) : undefined;
+    if (!cols && portal?.stmt?.rowDescBody) {
       const f = portal.resultFormats;
-      cols = portal.stmt.rowDesc.map((c, i) => ({ ...c, format: f.length === 0 ? 0 : f.length === 1 ? f[0]! : (f[i] ?? 0) }));
+      cols = parseRowDescription(portal.stmt.rowDescBody).map((c, i) => ({ ...c, format: f.length === 0 ? 0 : f.length === 1 ? f[0]! : (f[i] ?? 0) }));
     }
     if (!cols) throw new PgGatewayError('CW_PG_BAD_MESSAGE', 'rows to mask arrived without a column description');
     u.plan = planMask(cols, run.specs, this.ctx.tableName);
@@ -469,7 +480,7 @@ export class Session {
       case 0x54 /* T */:
         if (u.kind === 'describe') {
           const target = u.describe?.portal ?? u.describe?.stmt;
-          if (target) target.rowDesc = parseRowDescription(m.body);
+          if (target) target.rowDescBody = Buffer.from(m.body);
           sink.done();
           this.pop();
         }

@@ -7,7 +7,6 @@ import type { Decision } from '../policy/index.js';
 import type { StatementInfo } from './classify.js';
 import type { PgGatewayError } from './errors.js';
 import type { MaskPlan } from './masking.js';
-import type { ColumnDescription } from './protocol.js';
 import type { MaskSpec } from '../policy/index.js';
 
 /** One statement execution, followed until it completes, for the audit record. */
@@ -35,7 +34,8 @@ export interface StatementState {
   paramTypes: number[];
   info: StatementInfo | null;
   specs: MaskSpec[];
-  rowDesc?: ColumnDescription[];
+  /** The RowDescription body from a Describe, decoded only when masking needs it. */
+  rowDescBody?: Buffer;
 }
 
 export interface PortalState {
@@ -45,7 +45,7 @@ export interface PortalState {
   paramFormats: number[];
   params: Array<Buffer | null>;
   described: boolean;
-  rowDesc?: ColumnDescription[];
+  rowDescBody?: Buffer;
 }
 
 /** Where an internal unit's results go: never to the client unless `forwardError`. */

@@ -3,5 +3,10 @@ import type { Command } from './command.js';
 import { policyCheck } from './commands/policy-check.js';
 import { policyExplain } from './commands/policy-explain.js';
 import { policySchemaCommand } from './commands/policy-schema.js';
+import { approvals } from './commands/approvals.js';
+import { approve } from './commands/approve.js';
+import { deny } from './commands/deny.js';
+import { request, requestShow } from './commands/request.js';
+import { grants, revoke } from './commands/grants.js';
 
-export const commands: readonly Command[] = [policyCheck, policyExplain, policySchemaCommand].sort((a, b) => a.name.localeCompare(b.name));
+export const commands: readonly Command[] = [policyCheck, policyExplain, policySchemaCommand, approvals, approve, deny, request, requestShow, grants, revoke].sort((a, b) => a.name.localeCompare(b.name));

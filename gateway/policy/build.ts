@@ -19,6 +19,11 @@ export const DEFAULTS = {
   clockSkewMs: 30_000,
 };
 
+/** Lists keep only the items that validated; their errors are already reported. */
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
 export function buildPolicy(raw: Raw, file: string, ctx: YamlContext): Policy {
   const at = (path: Path): SourceSpan => {
     const node = ctx.nodeAt(path, 'key');
@@ -42,13 +47,13 @@ export function buildPolicy(raw: Raw, file: string, ctx: YamlContext): Policy {
   const chains: Record<string, Chain> = {};
   for (const [name, c] of Object.entries<Raw>(raw.chains ?? {})) {
     if (c === undefined) continue;
-    chains[name] = { name, owner: c?.owner, description: c?.description, sources: c?.sources ?? [] };
+    chains[name] = { name, owner: c?.owner, description: c?.description, sources: strings(c?.sources) };
   }
 
   const connections: Record<string, Connection> = {};
   for (const [name, c] of Object.entries<Raw>(raw.connections ?? {})) {
     if (!c || !c.type || !c.upstream) continue;
-    const base = { name, provider: c.provider, hosts: c.hosts ?? [], mask: masks(c.mask), at: at(['connections', name]) };
+    const base = { name, provider: c.provider, hosts: strings(c.hosts), mask: masks(c.mask), at: at(['connections', name]) };
     const injectOf = (path: Path): { header: string; value: SecretTemplate } | undefined => {
       const inject = c.auth?.inject;
       if (!inject) return undefined;
@@ -81,8 +86,8 @@ export function buildPolicy(raw: Raw, file: string, ctx: YamlContext): Policy {
     if (!r || typeof r.name !== 'string' || r.connection === undefined) return [];
     const a: Raw | undefined = r.approve;
     const approve: ApproveSpec | undefined = a && {
-      ops: a.ops,
-      approvers: a.approvers,
+      ops: strings(a.ops),
+      approvers: strings(a.approvers),
       ttlMs: a.ttl ? parseDuration(a.ttl) : undefined,
       timeoutMs: a.timeout ? parseDuration(a.timeout) : undefined,
       once: a.once ?? false,
@@ -93,12 +98,12 @@ export function buildPolicy(raw: Raw, file: string, ctx: YamlContext): Policy {
       name: r.name,
       description: r.description,
       index,
-      chains: r.chains,
-      groups: r.groups,
-      connections: Array.isArray(r.connection) ? r.connection : [r.connection],
-      allow: r.allow ?? [],
-      deny: r.deny ?? [],
-      flag: r.flag ?? [],
+      chains: r.chains && strings(r.chains),
+      groups: r.groups && strings(r.groups),
+      connections: strings(Array.isArray(r.connection) ? r.connection : [r.connection]),
+      allow: strings(r.allow),
+      deny: strings(r.deny),
+      flag: strings(r.flag),
       approve,
       mask: masks(r.mask),
       at: at(['rules', index]),
@@ -131,11 +136,11 @@ export function buildPolicy(raw: Raw, file: string, ctx: YamlContext): Policy {
       }),
       oidc: oidc && {
         issuer: oidc.issuer,
-        audience: Array.isArray(oidc.audience) ? oidc.audience : [oidc.audience],
+        audience: strings(Array.isArray(oidc.audience) ? oidc.audience : [oidc.audience]),
         jwks: oidc.jwks,
         groupsClaim: oidc.groupsClaim ?? 'groups',
         chainClaim: oidc.chainClaim ?? 'chain',
-        chainHeaderGroups: oidc.chainHeaderGroups ?? [],
+        chainHeaderGroups: strings(oidc.chainHeaderGroups),
         clockSkewMs: ms(oidc.clockSkew, DEFAULTS.clockSkewMs),
       },
     },
@@ -146,6 +151,6 @@ export function buildPolicy(raw: Raw, file: string, ctx: YamlContext): Policy {
       timeoutMs: ms(raw.approvals?.timeout, DEFAULTS.approvalTimeoutMs),
       webhook: raw.approvals?.webhook && { url: raw.approvals.webhook.url, secret: secret(raw.approvals.webhook.secret, ['approvals', 'webhook', 'secret']) },
     },
-    scan: { severity, exclude: raw.scan?.exclude ?? [] },
+    scan: { severity, exclude: strings(raw.scan?.exclude) },
   };
 }

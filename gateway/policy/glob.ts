@@ -37,6 +37,9 @@ function build(source: string, separator: string, caseInsensitive: boolean): Glo
         if (source[i + 1] === separator) {
           i++;
           re += `(?:.*${sep})?`;
+        } else if (i === source.length - 1 && re.endsWith(sep)) {
+          // A trailing `/**` also matches the folder itself: `/v1/files/**` covers `/v1/files`.
+          re = re.slice(0, -sep.length) + `(?:${sep}.*)?`;
         } else {
           re += '.*';
         }

@@ -49,8 +49,15 @@ export function parsePolicy(text: string, file: string, options: LoadOptions = {
   if (!raw) return { diagnostics: sortDiagnostics(ctx.diagnostics) };
   // Meaning is checked even after shape errors, on what did validate, so one run reports every mistake.
   const shapeErrors = hasErrors(ctx.diagnostics);
-  const policy = buildPolicy(raw, file, ctx);
-  checkSemantics(policy, ctx, options, declaredNames(raw));
+  let policy;
+  try {
+    policy = buildPolicy(raw, file, ctx);
+    checkSemantics(policy, ctx, options, declaredNames(raw));
+  } catch (e) {
+    // A loader bug must not take the gateway down on reload: report it where it can be seen.
+    ctx.report(null, `internal error while checking the policy: ${(e as Error).message}`, 'CW_POLICY_INTERNAL');
+    return { diagnostics: sortDiagnostics(ctx.diagnostics) };
+  }
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   if (shapeErrors) return { diagnostics };
   return hasErrors(diagnostics) ? { diagnostics } : { policy, diagnostics };

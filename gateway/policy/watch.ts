@@ -35,7 +35,7 @@ export class PolicyWatcher extends EventEmitter<PolicyWatcherEvents> {
 
   start(): this {
     const name = basename(this.file);
-    this.watcher = watch(dirname(this.file), { persistent: false }, (_event, changed) => {
+    this.watcher = watch(dirname(this.file), { persistent: true }, (_event, changed) => {
       if (changed === null || changed === name) this.schedule();
     });
     return this;

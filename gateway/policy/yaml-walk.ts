@@ -84,9 +84,9 @@ export function walk(ctx: YamlContext, raw: unknown, schema: Schema, parent?: No
   };
   switch (schema.kind) {
     case 'string': {
-      if (!isScalar(node) || node.value === null || typeof node.value === 'object') return mismatch();
-      if (typeof node.value !== 'string' && !schema.pattern && !schema.enum) return String(node.value);
-      const v = String(node.value);
+      // Strict, as the JSON Schema is: `owner: 123` must be quoted to be a string.
+      if (!isScalar(node) || typeof node.value !== 'string') return mismatch();
+      const v = node.value;
       if (schema.enum && !schema.enum.includes(v)) {
         ctx.report(node, `expected ${describe(schema)}, got "${v}"${suggestion(v, schema.enum)}`, 'CW_POLICY_ENUM');
         return undefined;

@@ -48,6 +48,7 @@ export class Approvals {
       reasons: d.reasons,
       timeoutMs,
       session: ctx.pid,
+      decision: d,
     };
     let approvalId = '';
     const pending = (id: string) => {
@@ -66,8 +67,9 @@ export class Approvals {
     };
     let timer: NodeJS.Timeout | undefined;
     let abort: ((e: PgGatewayError) => void) | undefined;
+    const stop = new AbortController();
     try {
-      const decided = ctx.hooks.requestApproval(summary, pending).then((o) => ({ kind: 'answer' as const, o }));
+      const decided = ctx.hooks.requestApproval(summary, pending, stop.signal).then((o) => ({ kind: 'answer' as const, o }));
       const timedOut = new Promise<{ kind: 'timeout' }>((resolve) => (timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs)));
       const aborted = new Promise<{ kind: 'abort'; e: PgGatewayError }>((resolve) => {
         abort = (e) => resolve({ kind: 'abort', e });
@@ -91,6 +93,7 @@ export class Approvals {
     } finally {
       clearTimeout(timer);
       if (abort) this.aborts.delete(abort);
+      stop.abort();
     }
   }
 }

@@ -3,7 +3,7 @@
  * tests wire real in-memory ones. Nothing here decides policy: decisions come from `evaluate()`.
  */
 import type { IdentityResolver } from '../identity/identity.js';
-import type { CompiledPolicy, MaskSpec, SqlClass } from '../policy/index.js';
+import type { CompiledPolicy, Decision, MaskSpec, SqlClass } from '../policy/index.js';
 
 /** One record per statement (DESIGN.md audit fields plus the SQL ones). Never literals, never credentials. */
 export interface PgAuditRecord {
@@ -60,6 +60,8 @@ export interface ApprovalSummary {
   reasons: string[];
   timeoutMs: number;
   session: number;
+  /** The engine's decision (effect approve, with its approval spec), for the approval service. */
+  decision: Decision;
 }
 
 export interface ApprovalOutcome {
@@ -97,9 +99,9 @@ export interface PgHooks {
   /**
    * Queues a held statement for a person. Call `pending(approvalId)` as soon as it is queued, so the
    * client is told which id to approve; resolve when someone decides. The session enforces the
-   * rule's timeout itself.
+   * rule's timeout itself and aborts `signal` when it stops waiting (timeout, cancel, client gone).
    */
-  requestApproval(summary: ApprovalSummary, pending: (approvalId: string) => void): Promise<ApprovalOutcome>;
+  requestApproval(summary: ApprovalSummary, pending: (approvalId: string) => void, signal: AbortSignal): Promise<ApprovalOutcome>;
   /** Masks one row; only called when some column has specs. Must keep the values' count. */
   maskRow?(columns: readonly MaskColumn[], values: Array<Buffer | null>): MaskResult;
   /** TLS for clients (PEM). Without it SSLRequest is answered 'N'. */

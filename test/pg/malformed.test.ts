@@ -170,6 +170,35 @@ test('after authentication: a length below 4, a huge length, a truncated Bind, a
   await stillServes();
 });
 
+test('ReadyForQuery reports the aborted transaction (E) after a refused statement, then idle (I) after ROLLBACK', async () => {
+  const s = await authenticated();
+  const reader = new MessageReader();
+  const seen: Buffer[] = [];
+  let wake: (() => void) | null = null;
+  s.on('data', (d) => {
+    for (const m of reader.push(d)) seen.push(Buffer.from(m.raw));
+    wake?.();
+  });
+  const untilReady = async (): Promise<{ status: string; codes: string[] }> => {
+    const codes: string[] = [];
+    for (;;) {
+      while (!seen.length) await new Promise<void>((r) => (wake = r));
+      const m = seen.shift()!;
+      if (m[0] === 0x45) codes.push(/C([0-9A-Z]{5})/.exec(m.toString('latin1'))?.[1] ?? '');
+      if (m[0] === 0x5a) return { status: String.fromCharCode(m[5]!), codes };
+    }
+  };
+  s.write(message('Q', 'BEGIN'));
+  assert.deepEqual(await untilReady(), { status: 'T', codes: [] });
+  s.write(message('Q', 'DELETE FROM nowhere_at_all'));
+  assert.deepEqual(await untilReady(), { status: 'E', codes: ['42501'] });
+  s.write(message('Q', 'SELECT 1'));
+  assert.deepEqual(await untilReady(), { status: 'E', codes: ['25P02'] });
+  s.write(message('Q', 'ROLLBACK'));
+  assert.deepEqual(await untilReady(), { status: 'I', codes: [] });
+  s.destroy();
+});
+
 test('a connection that opens and says nothing does not stop others', async () => {
   const idle = connect(h.port, '127.0.0.1');
   idle.on('error', () => {});

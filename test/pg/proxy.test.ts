@@ -265,6 +265,36 @@ test('CancelRequest ends a wait for approval', async () => {
   assert.deepEqual(await direct(`SELECT * FROM ${SALES}.orders WHERE id = 20`), []);
 });
 
+test('an approval nobody answers times out with 42501, and the approval service is told to stop waiting', async () => {
+  let signal: AbortSignal | undefined;
+  const h2 = await startHarness((port) => policy(port).replace('timeout: 20s }', 'timeout: 1s }'), {
+    requestApproval: (_s, pending, sig) => {
+      signal = sig;
+      pending('apr_never');
+      return new Promise(() => {});
+    },
+  });
+  try {
+    const c = await h2.client();
+    await assert.rejects(c.query(`INSERT INTO ${SALES}.orders VALUES (30, 1)`), (e: pg.DatabaseError) => e.code === '42501' && /apr_never timed out/.test(e.message));
+    assert.equal(signal?.aborted, true);
+    assert.deepEqual(await direct(`SELECT * FROM ${SALES}.orders WHERE id = 30`), []);
+  } finally {
+    await h2.close();
+  }
+});
+
+test('the approval summary carries the engine decision for the approval service', async () => {
+  const c = await h.client();
+  const pending = c.query(`UPDATE ${SALES}.orders SET amount = 1 WHERE id = 999`);
+  const held = await h.desk.next();
+  assert.equal(held.summary.decision.effect, 'approve');
+  assert.equal(held.summary.decision.approval?.rule, 'sales writes need a DBA');
+  assert.deepEqual(held.summary.approvers, ['group:dba']);
+  held.approve();
+  assert.equal((await pending).rowCount, 0);
+});
+
 test('psql through the gateway (SCRAM with a Chainwarden key)', async () => {
   const env = { ...process.env, PGPASSWORD: h.key };
   const out = await run('psql', ['-h', '127.0.0.1', '-p', String(h.port), '-U', 'agent', '-d', 'test', '-At', '-c', `SELECT name FROM ${OPEN}.items WHERE id = 2`], { env });

@@ -27,6 +27,8 @@ export interface StatementInfo {
   execute?: string;
   /** DEALLOCATE name, or "*" for DEALLOCATE ALL / DISCARD ALL. */
   deallocate?: string;
+  /** COPY FROM STDIN ('in') or COPY TO STDOUT ('out'): data that bypasses row messages. */
+  copy?: 'in' | 'out';
 }
 
 export type Analysis = { ok: true; statements: StatementInfo[] } | { ok: false; error: string };
@@ -139,6 +141,7 @@ interface Extra {
   prepare?: { name: string; inner: Node };
   execute?: string;
   deallocate?: string;
+  copy?: 'in' | 'out';
 }
 
 function classifyNode(type: string, body: Node, c: Collector): Extra {
@@ -155,7 +158,7 @@ function classifyNode(type: string, body: Node, c: Collector): Extra {
       if (body.relation) addRange(body.relation as Node, c, cls);
       else c.add(cls);
       walk(body.query, c, 'read');
-      return {};
+      return cls === 'admin' ? {} : { copy: body.is_from ? 'in' : 'out' };
     }
     case 'ExplainStmt': {
       const analyze = ((body.options as Node[] | undefined) ?? []).some((o) => {
@@ -231,6 +234,7 @@ function finish(c: Collector, text: string, normalized: string, type: string, ex
   const info: StatementInfo = { text, normalized, class: strictest, tables, ops: useful, unfiltered: c.unfiltered, explainable: EXPLAINABLE.has(type) };
   if (extra.execute !== undefined) info.execute = extra.execute;
   if (extra.deallocate !== undefined) info.deallocate = extra.deallocate;
+  if (extra.copy) info.copy = extra.copy;
   return info;
 }
 

@@ -21,6 +21,7 @@ export const PG_ERRORS = {
   CW_PG_APPROVAL_DENIED: { sqlstate: '42501', message: 'approval {detail}' },
   CW_PG_APPROVAL_CANCELLED: { sqlstate: '57014', message: 'canceling statement due to user request while it waited for approval {detail}' },
   CW_PG_FASTPATH_REFUSED: { sqlstate: '0A000', message: 'the fastpath function call protocol is not supported: it bypasses SQL, so nothing could classify it' },
+  CW_PG_COPY_MASKED: { sqlstate: '42501', message: 'COPY TO STDOUT is refused on a connection whose results are masked: rows would bypass masking; use SELECT' },
   CW_PG_UNPARSABLE: { sqlstate: '42601', message: 'Chainwarden could not parse the statement, so it is denied: {detail}' },
   CW_PG_UNKNOWN_PREPARED: { sqlstate: '26000', message: 'prepared statement "{detail}" was not prepared through Chainwarden' },
   CW_PG_UNSAFE_SETTING: { sqlstate: '0A000', message: 'the session changed {detail}, which would let statements be read differently than Chainwarden parsed them; the session is closed' },

@@ -233,6 +233,7 @@ export class Session {
       run.decision = decideStatement(compiled, this.who, resolved);
       run.specs = run.decision.mask.length ? [...this.ctx.connectionMask, ...run.decision.mask] : this.ctx.connectionMask;
       if (run.decision.effect === 'deny') refusal ??= denial(run.decision);
+      else if (resolved.copy === 'out' && run.specs.length) refusal ??= new PgGatewayError('CW_PG_COPY_MASKED');
       else if (run.decision.effect === 'approve') held = true;
     }
     if (refusal) return this.refuseQuery(refusal, runs, m.raw.length);
@@ -340,6 +341,7 @@ export class Session {
     const extra = run.decision.mask.filter((s) => !stmt.specs.includes(s));
     run.specs = extra.length ? [...stmt.specs, ...extra] : stmt.specs;
     if (run.decision.effect === 'deny') return this.refuseExtended('execute', denial(run.decision), run);
+    if (resolved.copy === 'out' && run.specs.length) return this.refuseExtended('execute', new PgGatewayError('CW_PG_COPY_MASKED'), run);
     if (run.decision.effect === 'approve') {
       if (needsEstimate(compiled, run.decision)) {
         const estimate = await this.explainer.extended(stmt, portal, run);

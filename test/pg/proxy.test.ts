@@ -311,6 +311,25 @@ async function eventuallyAsync(check: () => Promise<boolean>): Promise<void> {
   }
 }
 
+test('COPY FROM STDIN is proxied under policy; COPY TO STDOUT is refused where results are masked', async () => {
+  const env = { ...process.env, PGPASSWORD: h.key };
+  const args = ['-h', '127.0.0.1', '-p', String(h.port), '-U', 'agent', '-d', 'test', '-At'];
+  const child = execFile('psql', [...args, '-c', `\\copy ${OPEN}.items (id, name) from stdin`], { env });
+  child.stdin!.end('300\tcopied\n301\tcopied too\n');
+  // The rows of a COPY cannot be estimated, and the rule asks above 1000 rows: unknown means ask.
+  const held = await h.desk.next();
+  assert.equal(held.summary.estimatedRows, null);
+  held.approve();
+  const code = await new Promise((r) => child.on('exit', r));
+  assert.equal(code, 0);
+  assert.equal((await direct(`SELECT count(*)::int AS n FROM ${OPEN}.items WHERE name LIKE 'copied%'`))[0]!.n, 2);
+  const rec = await eventually(() => lastAudit((r) => r.sql.startsWith('COPY') && r.status === 'ok'), 'audit of the COPY');
+  assert.equal(rec.rows, 2);
+  assert.equal(rec.class, 'write');
+  const out = await run('psql', [...args, '-c', `COPY ${OPEN}.customers TO STDOUT`], { env }).catch((e: { stderr: string }) => e);
+  assert.match((out as { stderr: string }).stderr, /COPY TO STDOUT is refused/);
+});
+
 function sendCancel(port: number, pid: number, secret: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const s = connect(port, '127.0.0.1', () => {

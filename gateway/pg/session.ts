@@ -161,7 +161,7 @@ export class Session {
       this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_BAD_MESSAGE', (e as Error).message));
     } finally {
       this.busy = false;
-      if (!this.closed) this.client.resume();
+      if (!this.closed && this.client.isPaused()) this.client.resume();
     }
   }
 

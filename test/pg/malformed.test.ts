@@ -142,6 +142,16 @@ test('an unsupported protocol version is refused with 0A000', async () => {
   assert.match(reply.toString('latin1'), /0A000/);
 });
 
+test('GSSENCRequest and SSLRequest are answered N (no TLS configured), then the startup proceeds', async () => {
+  const gss = Buffer.concat([int32(8), int32(80877104)]);
+  const ssl = Buffer.concat([int32(8), int32(80877103)]);
+  const reply = await exchange([gss, ssl, startup()], h.port, 500);
+  assert.equal(reply.toString('latin1', 0, 2), 'NN');
+  // Then an authentication request (SCRAM): 'R' with code 10.
+  assert.equal(reply[2], 0x52);
+  assert.equal(reply.readInt32BE(7), 10);
+});
+
 test('startup parameters without their terminator', async () => {
   const body = Buffer.concat([int32(PROTOCOL_3), Buffer.from('user\0agent')]);
   const reply = await exchange([Buffer.concat([int32(body.length + 4), body])], h.port);

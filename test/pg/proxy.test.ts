@@ -96,6 +96,18 @@ test('named prepared statements and pipelined queries on one client', async () =
   assert.deepEqual(mixed.map((r) => Object.values(r.rows[0])[0]), [1, 5000, 'x']);
 });
 
+test('a refused statement in the middle of a pipeline fails alone; the ones around it run', async () => {
+  const c = await h.client();
+  const [a, b, d] = await Promise.allSettled([
+    c.query(`SELECT count(*)::int AS n FROM ${OPEN}.items WHERE id < $1`, [3]),
+    c.query(`DROP TABLE ${OPEN}.items`),
+    c.query(`SELECT name FROM ${OPEN}.items WHERE id = $1`, [1]),
+  ]);
+  assert.equal(a.status === 'fulfilled' && a.value.rows[0].n, 2);
+  assert.equal(b.status === 'rejected' && (b.reason as pg.DatabaseError).code, '42501');
+  assert.equal(d.status === 'fulfilled' && d.value.rows[0].name, 'item 1');
+});
+
 test('a write to the protected schema is held, approved, and then runs', async () => {
   const c = await h.client();
   const notices: string[] = [];

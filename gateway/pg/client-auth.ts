@@ -102,9 +102,28 @@ export function tlsContext(tls: { key: string | Buffer; cert: string | Buffer } 
   return tls ? createSecureContext({ key: tls.key, cert: tls.cert }) : null;
 }
 
-/** Runs connection start; throws PgGatewayError (the caller sends it as FATAL and closes). */
+/** A failed connection start, with the socket to answer on (TLS when the client asked for it). */
+export class StartupFailure extends Error {
+  constructor(
+    readonly error: PgGatewayError,
+    readonly socket: Socket,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Runs connection start; throws StartupFailure (the caller sends the error as FATAL and closes). */
 export async function startClient(raw: Socket, s: AuthSettings): Promise<StartupResult> {
   const stream = new StartupStream(raw);
+  try {
+    return await start(stream, s);
+  } catch (e) {
+    const error = e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_BAD_STARTUP', (e as Error).message, { fatal: true });
+    throw new StartupFailure(error, stream.socket);
+  }
+}
+
+async function start(stream: StartupStream, s: AuthSettings): Promise<StartupResult> {
   let tls = false;
   let params: Map<string, string>;
   for (;;) {

@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { resolveSecret, type MaskSpec, type Policy, type PostgresConnection } from '../policy/index.js';
 import { loadParser } from './classify.js';
-import { startClient, tlsContext, type AuthSettings } from './client-auth.js';
+import { StartupFailure, startClient, tlsContext, type AuthSettings } from './client-auth.js';
 import { PgGatewayError } from './errors.js';
 import type { PgHooks } from './hooks.js';
 import { errorFromGateway, int32, message, readyForQuery } from './protocol.js';
@@ -158,7 +158,9 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
       cancelKeys.set(pid, { secret, session, target });
     } catch (e) {
       clearTimeout(timer);
-      const err = e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_BAD_STARTUP', (e as Error).message, { fatal: true });
+      if (e instanceof StartupFailure) current = e.socket;
+      const cause = e instanceof StartupFailure ? e.error : e;
+      const err = cause instanceof PgGatewayError ? cause : new PgGatewayError('CW_PG_BAD_STARTUP', (cause as Error).message, { fatal: true });
       if (!current.destroyed) current.end(errorFromGateway(err, true));
       if (err.code !== 'CW_PG_BAD_STARTUP') log(pg.name, 'warn', err.message);
     }

@@ -118,6 +118,7 @@ async function maybeTls(socket: Socket, t: UpstreamTarget): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = tlsConnect({
       socket,
+      host: t.host,
       servername: /^[\d.:]+$/.test(t.host) ? undefined : t.host,
       ca: read(t.tls.ca),
       cert: read(t.tls.cert),

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,12 +26,24 @@ before(async () => {
   const { uid, gid } = statSync('/var/lib/postgresql');
   chownSync(dir, uid, gid);
   port = await freePort();
+  // A server certificate for TLS to the upstream: valid for 127.0.0.1, owned by postgres, key 0600.
+  await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-days', '1', '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.crt')]);
+  for (const f of ['server.key', 'server.crt']) chownSync(join(dir, f), uid, gid);
+  chmodSync(join(dir, 'server.key'), 0o600);
   await asPostgres('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync']);
   writeFileSync(
     join(dir, 'data', 'pg_hba.conf'),
-    ['local all all trust', 'host all md5user 127.0.0.1/32 md5', 'host all clearuser 127.0.0.1/32 password', 'host all all 127.0.0.1/32 scram-sha-256', ''].join('\n'),
+    [
+      'local all all trust',
+      'hostssl all tlsuser 127.0.0.1/32 scram-sha-256',
+      'hostnossl all tlsuser 127.0.0.1/32 reject',
+      'host all md5user 127.0.0.1/32 md5',
+      'host all clearuser 127.0.0.1/32 password',
+      'host all all 127.0.0.1/32 scram-sha-256',
+      '',
+    ].join('\n'),
   );
-  await asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`, '-l', join(dir, 'log'), '-w', 'start']);
+  await asPostgres('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c ssl=on -c ssl_cert_file=${join(dir, 'server.crt')} -c ssl_key_file=${join(dir, 'server.key')}`, '-l', join(dir, 'log'), '-w', 'start']);
   const c = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
   await c.connect();
   await c.query(`CREATE ROLE scramuser LOGIN PASSWORD '${PASSWORD}'`);
@@ -39,14 +51,17 @@ before(async () => {
   await c.query(`CREATE ROLE md5user LOGIN PASSWORD '${PASSWORD}'`);
   await c.query(`CREATE ROLE clearuser LOGIN PASSWORD '${PASSWORD}'`);
   await c.query(`CREATE ROLE wrongpw LOGIN PASSWORD 'something-else'`);
+  await c.query(`RESET password_encryption`);
+  await c.query(`CREATE ROLE tlsuser LOGIN PASSWORD '${PASSWORD}'`);
   await c.end();
-  const conn = (name: string, user: string, p: number) => `  ${name}:
+  const conn = (name: string, user: string, p: number, tls = '') => `  ${name}:
     type: postgres
     listen: 127.0.0.1:${p}
     upstream: postgres://${user}@127.0.0.1:${port}/postgres
     credential: { password: env:CWT_UPSTREAM_PW }
-`;
-  const ports = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+${tls}`;
+  const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const verify = `    tls: { upstream: verify-full, ca: ${join(dir, 'server.crt')} }\n`;
   h = await startHarness(
     (p0) => `version: 1
 identity:
@@ -54,11 +69,11 @@ identity:
 chains:
   agent: { sources: ["**"] }
 connections:
-${conn('scram', 'scramuser', p0)}${conn('md5', 'md5user', ports[1]!)}${conn('clear', 'clearuser', ports[2]!)}${conn('wrong', 'wrongpw', ports[3]!)}
+${conn('scram', 'scramuser', p0)}${conn('md5', 'md5user', ports[1]!)}${conn('clear', 'clearuser', ports[2]!)}${conn('wrong', 'wrongpw', ports[3]!)}${conn('tls', 'tlsuser', ports[4]!, verify)}${conn('notls', 'tlsuser', ports[5]!)}
 rules:
   - name: reads
     chains: [agent]
-    connection: [scram, md5, clear, wrong]
+    connection: [scram, md5, clear, wrong, tls, notls]
     allow: [read]
 `,
     {},
@@ -91,6 +106,14 @@ test('the client cannot reach the upstream with its key, and never sees the pass
   const r = await c.query('SELECT 1 AS one');
   assert.equal(r.rows[0].one, 1);
   assert.ok(!JSON.stringify(h.audit).includes(PASSWORD));
+});
+
+test('TLS to the upstream with verify-full against the server certificate', async () => {
+  const c = await h.client({ port: portOf('tls') });
+  const r = await c.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+  assert.equal(r.rows[0].ssl, true);
+  // The same user without TLS is rejected by the server's pg_hba: the TLS leg was really in use.
+  await assert.rejects(h.client({ port: portOf('notls') }), (e: pg.DatabaseError) => e.code === '08006');
 });
 
 test('a wrong upstream password is reported without the password', async () => {

@@ -7,18 +7,16 @@ import type { Socket } from 'node:net';
 import type { Identity } from '../identity/identity.js';
 import type { Decision, MaskSpec } from '../policy/index.js';
 import type { StatementInfo } from './classify.js';
-import { decideStatement, needsEstimate, operationText } from './decide.js';
+import { decideStatement, needsEstimate } from './decide.js';
 import { PgGatewayError } from './errors.js';
 import type { PgAuditRecord, PgHooks } from './hooks.js';
-import { maskDataRow, planMask } from './masking.js';
-import {
-  MessageReader, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseFields, parseParse, parseQuery,
-  parseRowDescription, parseTarget, rowsFromTag, type ColumnDescription, type Message,
-} from './protocol.js';
+import { MessageReader, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseParse, parseQuery, parseTarget, type Message } from './protocol.js';
 import { Approvals } from './approvals.js';
 import type { StatementCache } from './statement-cache.js';
 import { newRun, type InternalSink, type PortalState, type Run, type StatementState, type Unit, type UnitKind } from './units.js';
 import { Explainer } from './explain.js';
+import { Replies } from './replies.js';
+import { auditRecord } from './audit.js';
 import type { UpstreamSession } from './upstream.js';
 
 /** Sent upstream in place of a refused statement: it fails at parse time, so the upstream's own error
@@ -38,23 +36,22 @@ export interface SessionContext {
   onClose(): void;
 }
 
-let auditSeq = 0;
-
 export class Session {
   readonly units: Unit[] = [];
   private batch = 0;
-  private erroredBatch = -1;
+  erroredBatch = -1;
   txStatus = 'I';
   private readonly statements = new Map<string, StatementState>();
   private readonly portals = new Map<string, PortalState>();
   private readonly sqlPrepared = new Map<string, StatementInfo>();
   private readonly queue: Message[] = [];
   private busy = false;
-  private closed = false;
+  closed = false;
   private idleWaiters: Array<() => void> = [];
   private readonly clientReader = new MessageReader();
   readonly approvals: Approvals;
   private readonly explainer: Explainer;
+  private readonly replies: Replies;
 
   constructor(
     readonly ctx: SessionContext,
@@ -64,7 +61,8 @@ export class Session {
   ) {
     this.approvals = new Approvals(this);
     this.explainer = new Explainer(this);
-    upstream.socket.on('data', (chunk: Buffer) => this.onUpstreamData(chunk));
+    this.replies = new Replies(this);
+    upstream.socket.on('data', (chunk: Buffer) => this.replies.onData(chunk));
     upstream.socket.on('close', () => this.close(new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', 'the upstream closed the connection', { fatal: true })));
     upstream.socket.on('error', () => {});
     client.on('data', (chunk: Buffer) => this.onClientData(chunk));
@@ -73,7 +71,7 @@ export class Session {
     client.on('drain', () => upstream.socket.resume());
     upstream.socket.on('drain', () => client.resume());
     this.txStatus = upstream.txStatus;
-    for (const m of upstream.leftover) this.onUpstreamMessage(m);
+    for (const m of upstream.leftover) this.replies.onMessage(m);
     if (clientLeftover.length) this.onClientData(clientLeftover);
   }
 
@@ -84,7 +82,7 @@ export class Session {
   // ---- output helpers -------------------------------------------------------------------------
 
   /** Replies gathered while one upstream chunk is handled go out in one write. */
-  private outbox: Buffer[] | null = null;
+  outbox: Buffer[] | null = null;
 
   toClient(buf: Buffer, run?: Run): void {
     if (run) run.bytesOut += buf.length;
@@ -92,7 +90,7 @@ export class Session {
     else if (!this.client.write(buf)) this.upstream.socket.pause();
   }
 
-  private flushOutbox(): void {
+  flushOutbox(): void {
     const out = this.outbox;
     this.outbox = null;
     if (!out || out.length === 0 || this.client.destroyed) return;
@@ -366,178 +364,10 @@ export class Session {
     this.enqueue('execute', { run, portal });
   }
 
-  // ---- upstream side --------------------------------------------------------------------------
-
-  private onUpstreamData(chunk: Buffer): void {
-    let msgs: Message[];
-    try {
-      msgs = this.upstream.reader.push(chunk);
-    } catch (e) {
-      this.close(new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', (e as Error).message));
-      return;
-    }
-    this.outbox = [];
-    try {
-      for (const m of msgs) {
-        if (this.closed) break;
-        this.onUpstreamMessage(m);
-      }
-      this.flushOutbox();
-    } catch (e) {
-      this.flushOutbox();
-      this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', (e as Error).message));
-    }
-  }
-
-  private pop(): void {
+  /** The oldest unit is answered. */
+  pop(): void {
     this.units.shift();
     if (this.units.length === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
-  }
-
-  private onUpstreamMessage(m: Message): void {
-    const type = m.type;
-    if (type === 0x53 /* S */) return this.onParameterStatus(m);
-    if (type === 0x41 /* A */) return this.toClient(m.raw);
-    const u = this.units[0];
-    if (type === 0x4e /* N */) return u?.internal ? undefined : this.toClient(m.raw);
-    if (!u) return this.toClient(m.raw);
-    if (type === 0x45 /* E */) return this.onUpstreamError(u, m);
-    const run = u.kind === 'query' ? u.runs![u.runIndex!] : u.run;
-    if (u.internal) return this.onInternal(u, m);
-    switch (type) {
-      case 0x31 /* 1 ParseComplete */: case 0x32 /* 2 BindComplete */: case 0x33 /* 3 CloseComplete */: case 0x6e /* n NoData */:
-        this.toClient(m.raw);
-        if (u.kind !== 'query') this.pop();
-        return;
-      case 0x74 /* t ParameterDescription */:
-        return this.toClient(m.raw);
-      case 0x54 /* T RowDescription */: {
-        if (u.kind === 'describe') {
-          const target = u.describe?.portal ?? u.describe?.stmt;
-          const specs = u.describe?.portal?.stmt?.specs ?? u.describe?.stmt?.specs ?? this.ctx.connectionMask;
-          // Columns are decoded only when something could be masked; otherwise kept as bytes.
-          if (target) target.rowDescBody = Buffer.from(m.body);
-          const plan = specs.length ? planMask(parseRowDescription(m.body), specs, this.ctx.tableName) : null;
-          this.toClient(plan ? plan.rowDescription : m.raw);
-          return this.pop();
-        }
-        const specs = run?.specs ?? this.ctx.connectionMask;
-        u.plan = specs.length ? planMask(parseRowDescription(m.body), specs, this.ctx.tableName) : null;
-        u.planned = true;
-        return this.toClient(u.plan ? u.plan.rowDescription : m.raw, run);
-      }
-      case 0x44 /* D DataRow */: {
-        if (run) run.rowsSeen++;
-        if (!u.planned) this.planExecute(u, run);
-        if (u.plan) return this.toClient(maskDataRow(u.plan, m.body, this.ctx.hooks, run ? run.masked : {}), run);
-        return this.toClient(m.raw, run);
-      }
-      case 0x43 /* C CommandComplete */: {
-        if (run) {
-          const rows = rowsFromTag(m.body.toString('utf8', 0, Math.max(0, m.body.length - 1)));
-          this.toClient(m.raw, run);
-          this.auditRun(run, 'ok', null, rows ?? run.rowsSeen);
-        } else this.toClient(m.raw);
-        if (u.kind === 'query') {
-          u.runIndex!++;
-          u.planned = false;
-          u.plan = null;
-        } else this.pop();
-        return;
-      }
-      case 0x73 /* s PortalSuspended */:
-        this.toClient(m.raw, run);
-        if (run) this.auditRun(run, 'ok', null, run.rowsSeen);
-        return this.pop();
-      case 0x49 /* I EmptyQueryResponse */:
-        this.toClient(m.raw);
-        if (u.kind !== 'query') this.pop();
-        return;
-      case 0x5a /* Z ReadyForQuery */:
-        this.txStatus = String.fromCharCode(m.body[0] ?? 73);
-        this.toClient(m.raw);
-        return this.pop();
-      default:
-        // Copy sub-protocol and anything else inside a statement's reply: forwarded as is.
-        return this.toClient(m.raw, run);
-    }
-  }
-
-  private planExecute(u: Unit, run: Run | undefined): void {
-    u.planned = true;
-    if (!run || !run.specs.length) return;
-    const portal = u.portal;
-    let cols: ColumnDescription[] | undefined = portal?.rowDescBody ? parseRowDescription(portal.rowDescBody) : undefined;
-    if (!cols && portal?.stmt?.rowDescBody) {
-      const f = portal.resultFormats;
-      cols = parseRowDescription(portal.stmt.rowDescBody).map((c, i) => ({ ...c, format: f.length === 0 ? 0 : f.length === 1 ? f[0]! : (f[i] ?? 0) }));
-    }
-    if (!cols) throw new PgGatewayError('CW_PG_BAD_MESSAGE', 'rows to mask arrived without a column description');
-    u.plan = planMask(cols, run.specs, this.ctx.tableName);
-  }
-
-  private onInternal(u: Unit, m: Message): void {
-    const sink = u.internal!;
-    switch (m.type) {
-      case 0x54 /* T */:
-        if (u.kind === 'describe') {
-          const target = u.describe?.portal ?? u.describe?.stmt;
-          if (target) target.rowDescBody = Buffer.from(m.body);
-          sink.done();
-          this.pop();
-        }
-        return;
-      case 0x44 /* D */: {
-        const len = m.body.readInt32BE(2);
-        if (len >= 0) sink.firstColumn.push(m.body.toString('utf8', 6, 6 + len));
-        return;
-      }
-      case 0x5a /* Z */:
-        this.txStatus = String.fromCharCode(m.body[0] ?? 73);
-        sink.done();
-        return this.pop();
-      case 0x43 /* C */: case 0x31: case 0x32: case 0x33: case 0x6e: case 0x49:
-        if (u.kind !== 'query') {
-          sink.done();
-          this.pop();
-        }
-        return;
-      default:
-        return;
-    }
-  }
-
-  private onUpstreamError(u: Unit, m: Message): void {
-    const run = u.kind === 'query' ? u.runs![u.runIndex!] : u.run;
-    if (u.internal) {
-      u.internal.error = Buffer.from(m.body);
-      if (u.internal.forwardError) this.toClient(m.raw);
-    } else if (u.substitute) this.toClient(errorFromGateway(u.substitute));
-    else {
-      this.toClient(m.raw, run);
-      if (run && !run.audited) {
-        const f = parseFields(m.body);
-        this.auditRun(run, 'error', `${f.get('C') ?? ''} ${f.get('M') ?? ''}`.trim());
-      }
-    }
-    if (u.kind === 'query') return; // the reply continues to ReadyForQuery
-    this.erroredBatch = u.batch;
-    u.internal?.done();
-    this.pop();
-    // The upstream now ignores everything up to the next Sync: so do the units.
-    while (this.units.length && this.units[0]!.kind !== 'sync') {
-      this.units[0]!.internal?.done();
-      this.pop();
-    }
-  }
-
-  private onParameterStatus(m: Message): void {
-    const r = m.body.toString('utf8').split('\0');
-    const [name, value] = [r[0]?.toLowerCase(), r[1]?.toUpperCase()];
-    if ((name === 'client_encoding' && value !== 'UTF8') || (name === 'standard_conforming_strings' && value !== 'ON')) {
-      return this.close(new PgGatewayError('CW_PG_UNSAFE_SETTING', `${name} to ${r[1]}`, { fatal: true }));
-    }
-    this.toClient(m.raw);
   }
 
   // ---- audit ----------------------------------------------------------------------------------
@@ -545,36 +375,8 @@ export class Session {
   auditRun(run: Run, status: PgAuditRecord['status'], error: string | null, rows: number | null = null): void {
     if (run.audited) return;
     run.audited = true;
-    const end = Date.now();
-    const d: Decision | null = run.decision;
-    const id = this.ctx.identity;
-    const info = run.info;
-    const record: PgAuditRecord = {
-      id: `sql_${this.ctx.pid.toString(36)}_${(++auditSeq).toString(36)}`,
-      ts_start: new Date(run.start).toISOString(),
-      ts_end: new Date(end).toISOString(),
-      chain: id.chain, subject: id.subject, groups: id.groups, key_id: id.keyId,
-      connection: this.ctx.connection, kind: 'sql',
-      operation: info ? operationText(info) : 'unparsable',
-      target: this.ctx.target,
-      decision: d?.effect ?? 'deny',
-      rule: d?.rule ?? null,
-      approval_id: run.approvalId, approver: run.approver,
-      status,
-      bytes_in: run.bytesIn, bytes_out: run.bytesOut,
-      latency_ms: end - run.start,
-      upstream_ms: run.upstreamStart === null ? null : end - run.upstreamStart,
-      masked: run.masked,
-      error,
-      sql: info ? info.normalized : `(unparsable statement, ${run.unparsable ?? 0} bytes)`,
-      class: info?.class ?? null,
-      tables: info?.tables ?? [],
-      rows,
-      estimated_rows: run.estimatedRows,
-      session: this.ctx.pid,
-    };
     try {
-      const p = this.ctx.hooks.audit(record);
+      const p = this.ctx.hooks.audit(auditRecord(this.ctx, run, status, error, rows));
       if (p && typeof (p as Promise<void>).catch === 'function') (p as Promise<void>).catch(() => this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true })));
     } catch {
       this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true }));

@@ -74,6 +74,7 @@ export class Replies {
       }
       case 0x43 /* C CommandComplete */: {
         if (run) {
+          if (run.info && (run.info.prepare || run.info.deallocate)) this.s.confirmed(run.info);
           const rows = rowsFromTag(m.body.toString('utf8', 0, Math.max(0, m.body.length - 1)));
           this.s.toClient(m.raw, run);
           this.s.auditRun(run, 'ok', null, rows ?? run.rowsSeen);

@@ -10,7 +10,7 @@ import type { StatementInfo } from './classify.js';
 import { decideStatement, needsEstimate } from './decide.js';
 import { PgGatewayError } from './errors.js';
 import type { PgAuditRecord, PgHooks } from './hooks.js';
-import { MessageReader, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseParse, parseQuery, parseTarget, type Message } from './protocol.js';
+import { MessageReader, encodeBind, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseParse, parseQuery, parseTarget, type Message } from './protocol.js';
 import { Approvals } from './approvals.js';
 import type { StatementCache } from './statement-cache.js';
 import { newRun, type InternalSink, type PortalState, type Run, type StatementState, type Unit, type UnitKind } from './units.js';
@@ -39,6 +39,7 @@ export interface SessionContext {
 export class Session {
   readonly units: Unit[] = [];
   private batch = 0;
+  private nameSeq = 0;
   erroredBatch = -1;
   txStatus = 'I';
   private readonly statements = new Map<string, StatementState>();
@@ -257,27 +258,54 @@ export class Session {
     this.forwardQuery(m, runs, statements);
   }
 
-  private forwardQuery(m: Message, runs: Run[], statements: StatementInfo[]): void {
-    for (const stmt of statements) {
-      if (stmt.prepare) this.sqlPrepared.set(stmt.prepare.name, stmt.prepare.inner);
-      if (stmt.deallocate === '*') this.sqlPrepared.clear();
-      else if (stmt.deallocate) this.sqlPrepared.delete(stmt.deallocate);
-    }
+  /**
+   * PREPARE and DEALLOCATE change what EXECUTE means only once the upstream confirms them
+   * (CommandComplete), so the gateway's view never runs ahead of the server's.
+   */
+  confirmed(info: StatementInfo): void {
+    if (info.prepare) this.sqlPrepared.set(info.prepare.name, info.prepare.inner);
+    if (info.deallocate === '*') this.sqlPrepared.clear();
+    else if (info.deallocate) this.sqlPrepared.delete(info.deallocate);
+  }
+
+  private forwardQuery(m: Message, runs: Run[], _statements: StatementInfo[]): void {
     const now = Date.now();
     for (const r of runs) r.upstreamStart = now;
     this.toUpstream(m.raw);
     this.enqueue('query', { runs, runIndex: 0 });
   }
 
+  /**
+   * Every Parse and Bind gets an upstream name of its own, never reused. A statement or portal the
+   * upstream did not create (its Parse was skipped after an error, or failed) then cannot be confused
+   * with an older one of the same client name: the upstream reports it missing instead of running
+   * something other than what was decided.
+   */
+  private upstreamName(): string {
+    return `cw${(++this.nameSeq).toString(36)}`;
+  }
+
+  /** Answers a protocol-level mistake as PostgreSQL would, through the upstream's own error path. */
+  private failExtended(kind: UnitKind, error: PgGatewayError): void {
+    this.toUpstream(encodeParse({ name: DENIED_NAME, text: DENIED_TEXT, paramTypes: [] }));
+    this.enqueue(kind, { substitute: error });
+  }
+
+  private closeUpstream(which: 'S' | 'P', name: string): void {
+    this.toUpstream(message('C', Buffer.from(which), name));
+    this.enqueue('close', { internal: silentSink() });
+  }
+
   private onParse(m: Message): void {
     const p = parseParse(m.body);
     if (this.skipping) return void this.toUpstream(m.raw);
+    if (p.name !== '' && this.statements.has(p.name)) return this.failExtended('parse', new PgGatewayError('CW_PG_DUPLICATE_PREPARED', p.name));
     const analysis = this.ctx.cache.analyze(p.text);
     if (!analysis.ok) {
       return this.refuseExtended('parse', new PgGatewayError('CW_PG_UNPARSABLE', analysis.error), { ...newRun(null, m.raw.length), unparsable: m.raw.length });
     }
     const info = analysis.statements.length === 1 ? analysis.statements[0]! : null;
-    const state: StatementState = { name: p.name, text: p.text, paramTypes: p.paramTypes, info, specs: [...this.ctx.connectionMask] };
+    const state: StatementState = { name: p.name, upstream: this.upstreamName(), text: p.text, paramTypes: p.paramTypes, info, specs: [...this.ctx.connectionMask] };
     if (info && info.execute === undefined) {
       // Refuse what policy denies outright at Parse; approvals wait for Execute, when values are bound.
       const d = decideStatement(this.ctx.hooks.compiled(), this.who, info);
@@ -290,34 +318,54 @@ export class Session {
     }
     // Several statements in one Parse: the upstream refuses it itself.
     if (analysis.statements.length > 1) state.info = null;
+    const previous = this.statements.get(p.name);
+    // A new unnamed statement replaces the old one, as PostgreSQL does.
+    if (previous) this.closeUpstream('S', previous.upstream);
     this.statements.set(p.name, state);
-    this.toUpstream(m.raw);
+    this.toUpstream(encodeParse({ name: state.upstream, text: p.text, paramTypes: p.paramTypes }));
     this.enqueue('parse');
   }
 
   private onBind(m: Message): void {
     if (this.skipping) return void this.toUpstream(m.raw);
     const b = parseBind(m.body);
-    this.portals.set(b.portal, { name: b.portal, stmt: this.statements.get(b.statement), resultFormats: b.resultFormats, paramFormats: b.paramFormats, params: b.params, described: false });
-    this.toUpstream(m.raw);
+    const stmt = this.statements.get(b.statement);
+    if (!stmt) return this.failExtended('bind', new PgGatewayError('CW_PG_UNKNOWN_STATEMENT', b.statement));
+    if (b.portal !== '' && this.portals.has(b.portal)) return this.failExtended('bind', new PgGatewayError('CW_PG_DUPLICATE_PORTAL', b.portal));
+    const previous = this.portals.get(b.portal);
+    if (previous) this.closeUpstream('P', previous.upstream);
+    const upstream = this.upstreamName();
+    this.portals.set(b.portal, { name: b.portal, upstream, stmt, resultFormats: b.resultFormats, paramFormats: b.paramFormats, params: b.params, described: false });
+    this.toUpstream(encodeBind({ ...b, portal: upstream, statement: stmt.upstream }));
     this.enqueue('bind');
   }
 
   private onDescribe(m: Message): void {
     if (this.skipping) return void this.toUpstream(m.raw);
     const t = parseTarget(m.body);
-    const describe = t.which === 'S' ? { stmt: this.statements.get(t.name) } : { portal: this.portals.get(t.name) };
-    if (describe.portal) describe.portal.described = true;
-    this.toUpstream(m.raw);
-    this.enqueue('describe', { describe });
+    if (t.which === 'S') {
+      const stmt = this.statements.get(t.name);
+      if (!stmt) return this.failExtended('describe', new PgGatewayError('CW_PG_UNKNOWN_STATEMENT', t.name));
+      this.toUpstream(message('D', Buffer.from('S'), stmt.upstream));
+      this.enqueue('describe', { describe: { stmt } });
+      return;
+    }
+    const portal = this.portals.get(t.name);
+    if (!portal) return this.failExtended('describe', new PgGatewayError('CW_PG_UNKNOWN_PORTAL', t.name));
+    portal.described = true;
+    this.toUpstream(message('D', Buffer.from('P'), portal.upstream));
+    this.enqueue('describe', { describe: { portal } });
   }
 
   private onClose(m: Message): void {
+    if (this.skipping) return void this.toUpstream(m.raw);
     const t = parseTarget(m.body);
+    const target = t.which === 'S' ? this.statements.get(t.name) : this.portals.get(t.name);
     if (t.which === 'S') this.statements.delete(t.name);
     else this.portals.delete(t.name);
-    this.toUpstream(m.raw);
-    if (!this.skipping) this.enqueue('close');
+    // Closing something that does not exist is not an error in PostgreSQL: CloseComplete either way.
+    this.toUpstream(message('C', Buffer.from(t.which), target ? target.upstream : DENIED_NAME));
+    this.enqueue('close');
   }
 
   private async onExecute(m: Message): Promise<void> {
@@ -325,9 +373,11 @@ export class Session {
     const e = parseExecute(m.body);
     const portal = this.portals.get(e.portal);
     const stmt = portal?.stmt;
-    if (!portal || !stmt || !stmt.info) {
-      // Unknown portal or an empty/invalid statement: the upstream answers with its own error or EmptyQuery.
-      this.toUpstream(m.raw);
+    if (!portal || !stmt) return this.failExtended('execute', new PgGatewayError('CW_PG_UNKNOWN_PORTAL', e.portal));
+    const execute = message('E', portal.upstream, e.maxRows);
+    if (!stmt.info) {
+      // An empty statement (EmptyQueryResponse) or several in one Parse (the upstream refused it).
+      this.toUpstream(execute);
       this.enqueue('execute', { portal });
       return;
     }
@@ -356,11 +406,11 @@ export class Session {
     }
     if (run.specs.length && !portal.described && !portal.rowDescBody) {
       // Masking needs the columns; ask for them without showing the client an extra reply.
-      this.toUpstream(message('D', Buffer.from('P'), e.portal));
+      this.toUpstream(message('D', Buffer.from('P'), portal.upstream));
       this.enqueue('describe', { describe: { portal }, internal: silentSink() });
     }
     run.upstreamStart = Date.now();
-    this.toUpstream(m.raw);
+    this.toUpstream(execute);
     this.enqueue('execute', { run, portal });
   }
 

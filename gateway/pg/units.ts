@@ -30,6 +30,8 @@ export interface Run {
 
 export interface StatementState {
   name: string;
+  /** The name the upstream knows it by: fresh for every Parse. */
+  upstream: string;
   text: string;
   paramTypes: number[];
   info: StatementInfo | null;
@@ -40,6 +42,7 @@ export interface StatementState {
 
 export interface PortalState {
   name: string;
+  upstream: string;
   stmt: StatementState | undefined;
   resultFormats: number[];
   paramFormats: number[];

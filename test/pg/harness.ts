@@ -3,7 +3,9 @@
  * database `test`) with a policy written for the test's own schemas. The audit sink collects records
  * in memory; approvals wait for the test to answer them, as a person would.
  */
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
+import { MessageReader, PROTOCOL_3, cstr, int32, message } from '../../gateway/pg/protocol.js';
+import { ScramClient } from '../../gateway/pg/scram.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,6 +132,46 @@ export async function startHarness(policyYaml: (port: number) => string, hookOve
     async close() {
       await Promise.all(clients.map((c) => c.end().catch(() => {})));
       await listeners.close();
+    },
+  };
+}
+
+/** A raw, authenticated protocol session (SCRAM with a key), for sequences no driver sends. */
+export async function rawSession(port: number, key: string, user = 'agent') {
+  const s = connect(port, '127.0.0.1');
+  await new Promise((r) => s.once('connect', r));
+  const reader = new MessageReader();
+  const queue: Buffer[] = [];
+  let wake: (() => void) | null = null;
+  s.on('data', (d) => {
+    for (const m of reader.push(d)) queue.push(Buffer.from(m.raw));
+    wake?.();
+  });
+  s.on('error', () => {});
+  const next = async () => {
+    while (!queue.length) await new Promise<void>((r) => (wake = r));
+    return queue.shift()!;
+  };
+  const body = Buffer.concat([int32(PROTOCOL_3), cstr('user'), cstr(user), cstr('database'), cstr('test'), Buffer.from([0])]);
+  s.write(Buffer.concat([int32(body.length + 4), body]));
+  const scram = new ScramClient(key);
+  await next();
+  const first = Buffer.from(scram.first());
+  s.write(message('p', 'SCRAM-SHA-256', int32(first.length), first));
+  const cont = await next();
+  s.write(message('p', Buffer.from(scram.final(cont.subarray(9).toString()))));
+  for (;;) if ((await next())[0] === 0x5a) break;
+  return {
+    socket: s,
+    send: (...msgs: Buffer[]) => s.write(Buffer.concat(msgs)),
+    /** Messages up to the next ReadyForQuery: the SQLSTATEs of errors and the status byte. */
+    async untilReady(): Promise<{ status: string; codes: string[] }> {
+      const codes: string[] = [];
+      for (;;) {
+        const m = await next();
+        if (m[0] === 0x45) codes.push(/C([0-9A-Z]{5})/.exec(m.toString('latin1'))?.[1] ?? '');
+        if (m[0] === 0x5a) return { status: String.fromCharCode(m[5]!), codes };
+      }
     },
   };
 }

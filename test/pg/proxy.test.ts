@@ -5,7 +5,8 @@ import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { direct, eventually, startHarness, uniqueName, type Harness } from './harness.js';
+import { direct, eventually, rawSession, startHarness, uniqueName, type Harness } from './harness.js';
+import { encodeBind, encodeParse, message } from '../../gateway/pg/protocol.js';
 
 const run = promisify(execFile);
 const OPEN = uniqueName('cwt_open');
@@ -214,6 +215,39 @@ test('PREPARE/EXECUTE: the prepared statement is checked when executed', async (
   await pending;
   assert.deepEqual(await direct(`SELECT amount FROM ${SALES}.orders WHERE id = 10`), [{ amount: 5 }]);
   await assert.rejects(c.query('EXECUTE never_prepared(1)'), (e: pg.DatabaseError) => e.code === '26000');
+});
+
+test('a Parse the server skipped after an error is never confused with an older statement of the same name', async () => {
+  const r = await rawSession(h.port, h.key);
+  const parse = (name: string, text: string) => encodeParse({ name, text, paramTypes: [] });
+  const bind = (stmt: string) => encodeBind({ portal: '', statement: stmt, paramFormats: [], params: [], resultFormats: [] });
+  const exec = message('E', '', 0);
+  const sync = message('S');
+  // 1. The unnamed statement becomes a held INSERT (prepared, not executed).
+  r.send(parse('', `INSERT INTO ${SALES}.orders VALUES (50, 1)`), sync);
+  assert.deepEqual(await r.untilReady(), { status: 'I', codes: [] });
+  // 2. An error early in the pipeline makes the server skip the Parse that would replace it.
+  r.send(parse('boom', 'SELECT 1/0'), bind('boom'), exec, parse('', 'SELECT 1'), bind(''), exec, sync);
+  assert.deepEqual((await r.untilReady()).codes, ['22012']);
+  // 3. Binding the unnamed statement again must not run the INSERT as if it were SELECT 1.
+  r.send(bind(''), exec, sync);
+  const third = await r.untilReady();
+  assert.deepEqual(third.codes, ['26000']);
+  assert.deepEqual(await direct(`SELECT * FROM ${SALES}.orders WHERE id = 50`), []);
+  r.socket.destroy();
+});
+
+test('a DEALLOCATE that did not run leaves EXECUTE meaning the statement the server still has', async () => {
+  const c = await h.client();
+  await c.query(`PREPARE sneaky AS INSERT INTO ${SALES}.orders VALUES (51, 1)`);
+  await assert.rejects(c.query('SELECT 1/0; DEALLOCATE sneaky'), (e: pg.DatabaseError) => e.code === '22012');
+  await assert.rejects(c.query('PREPARE sneaky AS SELECT 1'), (e: pg.DatabaseError) => e.code === '42P05');
+  const pending = c.query('EXECUTE sneaky');
+  const held = await h.desk.next();
+  assert.deepEqual(held.summary.tables, [`${SALES}.orders`]);
+  held.deny('caught');
+  await assert.rejects(pending, (e: pg.DatabaseError) => e.code === '42501');
+  assert.deepEqual(await direct(`SELECT * FROM ${SALES}.orders WHERE id = 51`), []);
 });
 
 test('masked columns: the email is withheld and the RowDescription says text', async () => {

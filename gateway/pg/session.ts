@@ -98,8 +98,18 @@ export class Session {
     if (!this.client.write(out.length === 1 ? out[0]! : Buffer.concat(out))) this.upstream.socket.pause();
   }
 
+  private upOutbox: Buffer[] | null = null;
+
   toUpstream(buf: Buffer): void {
-    if (!this.upstream.socket.write(buf)) this.client.pause();
+    if (this.upOutbox) this.upOutbox.push(buf);
+    else if (!this.upstream.socket.write(buf)) this.client.pause();
+  }
+
+  private flushUpstream(): void {
+    const out = this.upOutbox;
+    this.upOutbox = null;
+    if (!out || out.length === 0 || this.upstream.socket.destroyed) return;
+    if (!this.upstream.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out))) this.client.pause();
   }
 
   enqueue(kind: UnitKind, extra: Partial<Unit> = {}): Unit {
@@ -151,12 +161,21 @@ export class Session {
   private async pump(): Promise<void> {
     this.busy = true;
     try {
+      // Messages handled without waiting (a pipeline: Parse, Bind, Describe, Execute, Sync) go upstream
+      // in one write; anything sent while a statement waits (EXPLAIN, approvals) is written at once.
+      this.upOutbox = [];
       while (this.queue.length && !this.closed) {
         const m = this.queue.shift()!;
         const pending = this.handleClient(m);
-        if (pending) await pending;
+        if (pending) {
+          this.flushUpstream();
+          await pending;
+          this.upOutbox = [];
+        }
       }
+      this.flushUpstream();
     } catch (e) {
+      this.flushUpstream();
       this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_BAD_MESSAGE', (e as Error).message));
     } finally {
       this.busy = false;
@@ -181,6 +200,8 @@ export class Session {
         this.toUpstream(m.raw);
         return;
       case 0x58 /* X */:
+        // Whatever came before Terminate in the same read still reaches the server, then the session ends.
+        this.flushUpstream();
         this.close();
         return;
       case 0x46 /* F */:

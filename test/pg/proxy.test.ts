@@ -278,6 +278,20 @@ test('masking uses the wired maskRow function', async () => {
   }
 });
 
+test('an audit sink that cannot write closes the session (fail closed)', async () => {
+  const h2 = await startHarness(policy, {
+    audit: () => {
+      throw new Error('disk full');
+    },
+  });
+  try {
+    const c = await h2.client();
+    await assert.rejects(c.query('SELECT 1'), (e: Error & { code?: string }) => e.code === '58000');
+  } finally {
+    await h2.close();
+  }
+});
+
 test('an unparsable statement is denied', async () => {
   const c = await h.client();
   await assert.rejects(c.query('SELEC * FRM nowhere'), (e: pg.DatabaseError) => e.code === '42601' && /could not parse/.test(e.message));

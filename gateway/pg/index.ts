@@ -4,3 +4,4 @@ export type { PgHooks, PgAuditRecord, ApprovalSummary, ApprovalOutcome, MaskColu
 export { analyze, loadParser, type StatementInfo, type SqlOp, type Analysis } from './classify.js';
 export { StatementCache } from './statement-cache.js';
 export { PG_ERRORS, PgGatewayError, type PgErrorCode } from './errors.js';
+export { approvalsFromService } from './approval-service.js';

@@ -7,6 +7,9 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { direct, eventually, rawSession, startHarness, uniqueName, type Harness } from './harness.js';
 import { encodeBind, encodeParse, message } from '../../gateway/pg/protocol.js';
+import { ApprovalService } from '../../gateway/approvals/service.js';
+import { MemoryApprovalRepo } from '../../gateway/approvals/repo.js';
+import { approvalsFromService } from '../../gateway/pg/approval-service.js';
 
 const run = promisify(execFile);
 const OPEN = uniqueName('cwt_open');
@@ -129,6 +132,29 @@ test('a write to the protected schema is held, approved, and then runs', async (
   assert.equal(rec.approver, 'user:dba-alice');
   assert.equal(rec.decision, 'approve');
   assert.equal(rec.rows, 1);
+});
+
+test('with the gateway ApprovalService: the held statement is a call approval a DBA answers', async () => {
+  const service = new ApprovalService(new MemoryApprovalRepo(), h.policy);
+  const h2 = await startHarness(policy, { requestApproval: approvalsFromService(service) });
+  try {
+    const c = await h2.client();
+    const pending = c.query(`INSERT INTO ${SALES}.orders VALUES ($1, $2)`, [60, 7]);
+    const queued = await eventually(() => service.list({ status: 'pending' })[0], 'a pending approval');
+    assert.equal(queued.operation, `write ${SALES}.orders`);
+    assert.equal(queued.summary.sql, `INSERT INTO ${SALES}.orders VALUES ($1, $2)`);
+    service.answer(queued.id, { subject: 'dba-alice', groups: ['dba'], via: 'oidc' }, { action: 'approve', once: true });
+    assert.equal((await pending).rowCount, 1);
+    const rec = await eventually(() => h2.audit.find((r) => r.approval_id === queued.id && r.status === 'ok'), 'audit');
+    assert.equal(rec.approver, 'dba-alice');
+    const denied = c.query(`DELETE FROM ${SALES}.orders WHERE id = 60`);
+    const second = await eventually(() => service.list({ status: 'pending' })[0], 'a second approval');
+    service.answer(second.id, { subject: 'dba-alice', groups: ['dba'], via: 'oidc' }, { action: 'deny', reason: 'keep it' });
+    await assert.rejects(denied, (e: pg.DatabaseError) => e.code === '42501' && /keep it/.test(e.message));
+    assert.equal((await direct(`SELECT count(*)::int AS n FROM ${SALES}.orders WHERE id = 60`))[0]!.n, 1);
+  } finally {
+    await h2.close();
+  }
 });
 
 test('a denied approval writes nothing and the session stays usable', async () => {

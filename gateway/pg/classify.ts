@@ -29,6 +29,8 @@ export interface StatementInfo {
   deallocate?: string;
   /** COPY FROM STDIN ('in') or COPY TO STDOUT ('out'): data that bypasses row messages. */
   copy?: 'in' | 'out';
+  /** Functions called that the registry does not classify ("name" or "schema.name"). */
+  functions: string[];
 }
 
 export type Analysis = { ok: true; statements: StatementInfo[] } | { ok: false; error: string };
@@ -45,6 +47,8 @@ class Collector {
   readonly ops = new Map<SqlClass, Set<string>>();
   readonly unqualified = new Set<string>();
   readonly cteNames = new Set<string>();
+  /** Functions called that the registry does not know (user-defined or built-in), as written. */
+  readonly functions = new Set<string>();
   unfiltered = false;
   add(cls: SqlClass, table?: string): void {
     let set = this.ops.get(cls);
@@ -69,6 +73,11 @@ function funcName(fc: Node): string {
   const names = (fc.funcname as Node[] | undefined) ?? [];
   const last = names[names.length - 1] as { String?: { sval?: string } } | undefined;
   return (last?.String?.sval ?? '').toLowerCase();
+}
+
+function qualifiedFuncName(fc: Node): string {
+  const names = ((fc.funcname as Array<{ String?: { sval?: string } }> | undefined) ?? []).map((x) => (x.String?.sval ?? '').toLowerCase());
+  return names.slice(-2).join('.');
 }
 
 /** Handlers for nodes that change how their contents count; everything else is walked generically. */
@@ -100,6 +109,7 @@ const NESTED: Record<string, (n: Node, c: Collector, cls: SqlClass) => void> = {
   FuncCall: (n, c, cls) => {
     const fcls = FUNCTION_CLASS[funcName(n)];
     if (fcls) c.add(fcls);
+    else c.functions.add(qualifiedFuncName(n));
     walk(n, c, cls);
   },
   RangeVar: (n, c, cls) => addRange(n, c, cls),
@@ -231,7 +241,7 @@ function finish(c: Collector, text: string, normalized: string, type: string, ex
   const useful = ops.filter((o) => o.tables.length > 0 || !(o.class === 'read' && ops.length > 1));
   const strictest = useful.reduce<SqlClass>((m, o) => (CLASS_RANK[o.class] > CLASS_RANK[m] ? o.class : m), 'read');
   const tables = [...new Set(useful.flatMap((o) => o.tables))];
-  const info: StatementInfo = { text, normalized, class: strictest, tables, ops: useful, unfiltered: c.unfiltered, explainable: EXPLAINABLE.has(type) };
+  const info: StatementInfo = { text, normalized, class: strictest, tables, ops: useful, unfiltered: c.unfiltered, explainable: EXPLAINABLE.has(type), functions: [...c.functions] };
   if (extra.execute !== undefined) info.execute = extra.execute;
   if (extra.deallocate !== undefined) info.deallocate = extra.deallocate;
   if (extra.copy) info.copy = extra.copy;

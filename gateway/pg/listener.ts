@@ -13,6 +13,7 @@ import { errorFromGateway, int32, message, readyForQuery } from './protocol.js';
 import { deriveVerifier } from './scram.js';
 import { Session } from './session.js';
 import { StatementCache } from './statement-cache.js';
+import { VolatileFunctions } from './volatile-functions.js';
 import { connectUpstream, describeTarget, queryOnce, sendCancel, upstreamTarget, type UpstreamTarget } from './upstream.js';
 
 export interface PostgresListeners {
@@ -100,7 +101,8 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     const target = upstreamTarget(pg, password, policy.gateway.timeouts.connectMs);
     const ruleMasks: MaskSpec[] = policy.rules.filter((r) => r.connections.includes(pg.name)).flatMap((r) => r.mask);
     const tables = new TableNames(target, [...pg.mask, ...ruleMasks].some((m) => m.columns?.some((c) => c.includes('.'))));
-    const server = createServer((socket) => void accept(socket, pg, target, tables));
+    const functions = new VolatileFunctions(target);
+    const server = createServer((socket) => void accept(socket, pg, target, tables, functions));
     const { host, port } = parseListen(pg.listen);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -112,7 +114,7 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     servers.push(server);
   }
 
-  async function accept(socket: Socket, pg: PostgresConnection, target: UpstreamTarget, tables: TableNames): Promise<void> {
+  async function accept(socket: Socket, pg: PostgresConnection, target: UpstreamTarget, tables: TableNames, functions: VolatileFunctions): Promise<void> {
     socket.setNoDelay(true);
     socket.on('error', () => {});
     const timer = setTimeout(() => socket.destroy(), STARTUP_TIMEOUT_MS);
@@ -123,7 +125,11 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
       current = started.socket;
       const params: Record<string, string> = { client_encoding: 'UTF8' };
       for (const [k, v] of started.params) if (FORWARDED_PARAMS.has(k.toLowerCase())) params[k] = v;
-      const [upstream] = await Promise.all([connectUpstream(target, params), tables.refresh().catch((e: Error) => log(pg.name, 'warn', `table names: ${e.message}`))]);
+      const [upstream] = await Promise.all([
+        connectUpstream(target, params),
+        tables.refresh().catch((e: Error) => log(pg.name, 'warn', `table names: ${e.message}`)),
+        functions.refresh().catch((e: Error) => log(pg.name, 'warn', `volatile functions: ${e.message}`)),
+      ]);
       clearTimeout(timer);
       let pid: number;
       do pid = randomInt(1, 2 ** 31 - 1);
@@ -145,6 +151,7 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
           pid,
           connectionMask: pg.mask,
           tableName: tables.lookup,
+          effective: (info) => functions.effective(info),
           onClose: () => {
             cancelKeys.delete(pid);
             sessions.delete(session);

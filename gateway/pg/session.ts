@@ -33,6 +33,8 @@ export interface SessionContext {
   pid: number;
   connectionMask: MaskSpec[];
   tableName(oid: number): string | null;
+  /** The statement as decided: calls to volatile user functions add a write (volatile-functions.ts). */
+  effective(info: StatementInfo): StatementInfo;
   onClose(): void;
 }
 
@@ -228,10 +230,10 @@ export class Session {
 
   /** The statement EXECUTE name(...) stands for, with the EXECUTE text for audit. */
   private resolveExecute(info: StatementInfo): StatementInfo | PgGatewayError {
-    if (info.execute === undefined) return info;
+    if (info.execute === undefined) return this.ctx.effective(info);
     const inner = this.sqlPrepared.get(info.execute);
     if (!inner) return new PgGatewayError('CW_PG_UNKNOWN_PREPARED', info.execute);
-    return { ...inner, text: info.text, normalized: info.normalized, explainable: true };
+    return this.ctx.effective({ ...inner, text: info.text, normalized: info.normalized, explainable: true });
   }
 
   private onQuery(m: Message): Promise<void> | void {
@@ -329,9 +331,9 @@ export class Session {
     const state: StatementState = { name: p.name, upstream: this.upstreamName(), text: p.text, paramTypes: p.paramTypes, info, specs: [...this.ctx.connectionMask] };
     if (info && info.execute === undefined) {
       // Refuse what policy denies outright at Parse; approvals wait for Execute, when values are bound.
-      const d = decideStatement(this.ctx.hooks.compiled(), this.who, info);
+      const d = decideStatement(this.ctx.hooks.compiled(), this.who, this.ctx.effective(info));
       if (d.effect === 'deny') {
-        const run = newRun(info, m.raw.length);
+        const run = newRun(this.ctx.effective(info), m.raw.length);
         run.decision = d;
         return this.refuseExtended('parse', denial(d), run);
       }

@@ -60,7 +60,9 @@ before(async () => {
     ANALYZE ${OPEN}.big;
     CREATE TABLE ${OPEN}.customers (id int, name text, email text);
     INSERT INTO ${OPEN}.customers VALUES (1, 'Ada', 'ada@example.com');
-    CREATE TABLE ${SALES}.orders (id int primary key, amount int);`);
+    CREATE TABLE ${SALES}.orders (id int primary key, amount int);
+    CREATE FUNCTION ${OPEN}.wipe_orders() RETURNS int LANGUAGE sql VOLATILE AS 'DELETE FROM ${SALES}.orders RETURNING 1';
+    CREATE FUNCTION ${OPEN}.twice(x int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT x * 2';`);
   h = await startHarness(policy);
 });
 
@@ -274,6 +276,17 @@ test('a DEALLOCATE that did not run leaves EXECUTE meaning the statement the ser
   held.deny('caught');
   await assert.rejects(pending, (e: pg.DatabaseError) => e.code === '42501');
   assert.deepEqual(await direct(`SELECT * FROM ${SALES}.orders WHERE id = 51`), []);
+});
+
+test('a SELECT calling a volatile user function is a write; an immutable one stays a read', async () => {
+  const c = await h.client();
+  assert.equal((await c.query(`SELECT ${OPEN}.twice(21) AS v`)).rows[0].v, 42);
+  await c.query(`INSERT INTO ${OPEN}.items VALUES (400, 'kept')`);
+  const pending = c.query(`SELECT ${OPEN}.wipe_orders()`);
+  const held = await h.desk.next();
+  assert.equal(held.summary.class, 'write');
+  held.deny('no wiping');
+  await assert.rejects(pending, (e: pg.DatabaseError) => e.code === '42501');
 });
 
 test('masked columns: the email is withheld and the RowDescription says text', async () => {

@@ -48,7 +48,16 @@ process.on('exit', () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });
 });
-process.on('SIGINT', () => process.exit(130));
+process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+/** SIGTERM and wait: nginx's master stops its workers only when it is not killed outright. */
+async function stopAll() {
+  await Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode !== null ? undefined : new Promise((resolve) => {
+    const timer = setTimeout(() => (c.kill('SIGKILL'), resolve()), 5000);
+    c.once('exit', () => (clearTimeout(timer), resolve()));
+    c.kill('SIGTERM');
+  }))));
+}
 
 function have(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -261,10 +270,6 @@ console.log('');
 for (const [text, ok] of checks) console.log(`${ok ? 'met   ' : 'MISSED'} ${text}`);
 mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
 writeFileSync(join(ROOT, 'bench', 'results', `http-gateway-${Date.now()}.json`), JSON.stringify({ date: new Date().toISOString(), options: { DURATION, CONNECTIONS, ROUNDS, SAMPLES }, results, summary }, null, 2));
-// A clean stop lets --cpu-prof write its profile.
-const cwChild = started.find((t) => t.name === 'chainwarden')?.child;
-if (cwChild) {
-  cwChild.kill('SIGTERM');
-  await new Promise((r) => (cwChild.exitCode !== null ? r() : cwChild.once('exit', r)));
-}
+// A clean stop lets --cpu-prof write its profile and nginx stop its workers.
+await stopAll();
 process.exit(0);

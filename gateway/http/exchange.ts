@@ -47,8 +47,9 @@ export class Exchange {
     readonly env: ExchangeEnv,
   ) {}
 
+  /** "METHOD /path", relative to the connection, never with the query (it may carry keys). */
   get operation(): string {
-    return `${this.req.method} ${this.path || this.req.url}`;
+    return `${this.req.method} ${this.path || (this.req.url ?? '').split('?')[0]}`;
   }
 
   /** Answers with a coded error (after its audit record is durable). */

@@ -118,6 +118,15 @@ test('a large request body streams through with its length', async () => {
   assert.deepEqual(await r.json(), { bytes: body.length });
 });
 
+test('a refused target is recorded without its query string', async () => {
+  const r = await raw(get('/openai/../x?key=query-secret-123'));
+  assert.equal(r.status, 400);
+  const rec = gw.store.queryAudit({ limit: 1 })[0]!;
+  assert.equal(rec.operation, 'GET /openai/../x');
+  assert.equal(rec.error, 'CW_ERR_BAD_PATH');
+  assert.ok(!JSON.stringify(rec).includes('query-secret-123'));
+});
+
 test('the gateway keeps serving and nothing else was contacted', async () => {
   const r = await fetch(`${gw.url}/openai/v1/models`, { headers: { authorization: `Bearer ${KEYS.support}` } });
   assert.equal(r.status, 200);

@@ -58,7 +58,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const file = options.policyFile;
   const policy = requirePolicy(file, { env, resolveSecrets: true });
   let runtime = new Runtime(policy, env, undefined, options.oidc);
-  for (const [name, why] of runtime.skipped) note(`connection "${name}" skipped: ${why}`);
+  for (const [name, why] of runtime.skipped) if (policy.connections[name]?.type !== 'postgres') note(`connection "${name}" skipped: ${why}`);
 
   const store = openStore(policy.gateway.store, file);
   const jsonl = policy.gateway.audit.jsonl;

@@ -59,6 +59,8 @@ await esbuild.build({
     // Bundled CommonJS dependencies (typescript) expect require, __filename and __dirname.
   banner: { js: "import { createRequire as __cwCreateRequire } from 'node:module'; import { fileURLToPath as __cwToPath } from 'node:url'; import { dirname as __cwDirname } from 'node:path'; const require = __cwCreateRequire(import.meta.url); const __filename = __cwToPath(import.meta.url); const __dirname = __cwDirname(__filename);" },
 });
+// libpg-query (the gateway's SQL classifier) is Emscripten: it loads libpg-query.wasm from the bundle's folder.
+cpSync(join(ROOT, 'node_modules/libpg-query/wasm/libpg-query.wasm'), join(OUT, 'cli/bin/libpg-query.wasm'));
 for (const dep of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
   const from = join(ROOT, 'node_modules', dep);
   cpSync(from, join(OUT, 'cli/node_modules', dep), {

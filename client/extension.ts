@@ -207,11 +207,15 @@ function startLanguageClient(ctx: vscode.ExtensionContext, ws: Workspace, onRequ
         if (reason === undefined) return undefined;
         const result = (await next(command, [{ ...a, reason: reason.trim() }])) as RequestAccessResult | undefined;
         onRequestFiled();
+        // Where it stands. The command completes now; the notification's buttons act later.
         if (result?.via === 'file' && result.path) {
-          const open = await vscode.window.showWarningMessage(`Chainwarden: request ${result.id} saved to a file (no gateway answered).`, 'Open request file', 'Start Gateway');
-          if (open === 'Open request file') await vscode.window.showTextDocument(vscode.Uri.file(result.path));
-          if (open === 'Start Gateway') await vscode.commands.executeCommand('chainwarden.startGateway');
+          const path = result.path;
+          void vscode.window.showWarningMessage(`Chainwarden: request ${result.id} saved to a file (no gateway answered).`, 'Open request file', 'Start Gateway').then(async (open) => {
+            if (open === 'Open request file') await vscode.window.showTextDocument(vscode.Uri.file(path));
+            if (open === 'Start Gateway') await vscode.commands.executeCommand('chainwarden.startGateway');
+          });
         } else if (result?.via === 'gateway') {
+          void vscode.window.showInformationMessage(`Chainwarden: access request ${result.id} is ${result.status} at the gateway.`);
           await vscode.commands.executeCommand('chainwarden.requests.focus');
         }
         return result;

@@ -2,9 +2,8 @@
  * End to end in a real VS Code UI: the packaged .vsix installed into code-server, driven in headless
  * Chromium. Screenshots of each step go to test-results/e2e/.
  *
- * The steps that need a running gateway are marked todo (see GATEWAY_TODO, APPROVALS_TODO): the
- * gateway verb is on branch gateway-http, and no gateway serves the approval routes yet. They run
- * anyway and report what they see.
+ * The gateway is the one bundled in the .vsix (out/cli/bin/chainwarden.mjs), run by the extension;
+ * CHAINWARDEN_E2E_CLI runs another build of the CLI instead.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,8 +17,6 @@ import { Requests, type InventoryResult } from '../../server/lsp/protocol.js';
 import { freePort, launchBrowser, runSetup, startCodeServer, until, type CodeServer } from './workbench.js';
 
 const SHOTS = join(REPO_ROOT, 'test-results', 'e2e');
-const GATEWAY_TODO = 'needs the "chainwarden gateway" verb, on branch gateway-http and not yet on main (passes with CHAINWARDEN_E2E_CLI=<gateway-http checkout>/bin/chainwarden.js)';
-const APPROVALS_TODO = 'needs a gateway that serves the approvals admin routes (gateway/admin/approval-routes.ts: GET /v1/approvals, POST /v1/requests, …); the gateway-http gateway answers 404 to them today';
 
 test('VS Code: problems, request access, gateway, approvals (code-server + Chromium)', { timeout: 25 * 60_000 }, async (t) => {
   const tools = runSetup(REPO_ROOT);
@@ -162,14 +159,17 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     await shot('04-resources');
   });
 
-  await step('Start Gateway from the palette: the status bar says it runs', { todo: GATEWAY_TODO }, async () => {
+  await step('Start Gateway from the palette: the status bar says it runs', {}, async () => {
     await palette('Chainwarden: Start Gateway');
     await until('the status bar: running', async () => (await text('.statusbar')).includes(`running on :${dataPort}`), 60_000);
     await shot('05-gateway-running');
   });
 
-  await step('a request filed with the gateway is approved from the approvals view', { todo: APPROVALS_TODO }, async () => {
+  await step('a request filed with the gateway is approved from the approvals view', {}, async () => {
+    await palette('Notifications: Clear All Notifications');
     await requestAccessQuickFix('triage needs web search (filed with the gateway)');
+    const outcome = await until('the outcome of the request', async () => /Access request \S+ (filed with the gateway|saved to)[^\n]*/i.exec(await text('.notifications-toasts'))?.[0], 30_000);
+    assert.match(outcome, /filed with the gateway/);
     await palette('Chainwarden: Show Approvals');
     const row = page.locator('.monaco-list-row', { hasText: 'ticket-triage → tavily' }).first();
     await until('the request in Pending approvals', async () => (await row.count()) > 0, 30_000);
@@ -178,6 +178,11 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     await page.locator('.quick-input-widget input').fill('1h');
     await page.keyboard.press('Enter');
     await until('the approval notice', async () => (await text('.notifications-toasts')).includes('approved for 1h'), 30_000);
+    // The grant shows in the Grants view, and the gateway itself has it.
+    await until('the grant in the Grants view', async () => (await page.locator('.part.sidebar .monaco-list-row', { hasText: 'ticket-triage → tavily' }).allInnerTexts()).some((row: string) => row.includes('expires in')), 30_000);
+    const token = readFileSync(join(ws, '.dev-keys', 'admin.token'), 'utf8').trim();
+    const grants = (await (await fetch(`http://127.0.0.1:${adminPort}/v1/grants`, { headers: { authorization: `Bearer ${token}` } })).json()) as { grants: Array<{ chain: string; connection: string; operation: string }> };
+    assert.deepEqual(grants.grants.map((g) => [g.chain, g.connection, g.operation]), [['ticket-triage', 'tavily', 'POST /search']]);
     await shot('06-approved');
   });
 });

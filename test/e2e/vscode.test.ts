@@ -185,4 +185,26 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     assert.deepEqual(grants.grants.map((g) => [g.chain, g.connection, g.operation]), [['ticket-triage', 'tavily', 'POST /search']]);
     await shot('06-approved');
   });
+
+  await step('the audit trail refreshes live and the gateway log shows the decision line', {}, async () => {
+    await palette('Chainwarden: Show Audit Trail');
+    const auditFrame = async () => {
+      for (const f of page.frames()) {
+        if ((await f.locator('table thead').count().catch(() => 0)) > 0 && (await f.locator('#filters').count().catch(() => 0)) > 0) return f;
+      }
+      return undefined;
+    };
+    const frame = await until('the audit webview', auditFrame, 30_000);
+    // A call the policy denies (nobody fine-tunes from a chain): decided and audited, never forwarded.
+    const key = readFileSync(join(ws, '.dev-keys', 'support-bot.key'), 'utf8').trim();
+    const res = await fetch(`http://127.0.0.1:${dataPort}/openai/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(res.status, 403);
+    await res.body?.cancel();
+    await until('the denied call in the audit table (live refresh)', async () => /POST \/v1\/files[\s\S]*deny/.test(await frame.locator('tbody').innerText()), 30_000);
+    await shot('07-audit-trail');
+    await palette('Chainwarden: Show Gateway Log');
+    // (Monaco renders spaces as no-break spaces.)
+    await until('the decision line in the gateway log', async () => /deny chain=support-bot connection=openai op="POST \/v1\/files" status=403/.test((await text('.panel .monaco-editor .view-lines')).replace(/\u00a0/g, ' ')), 30_000);
+    await shot('08-gateway-log');
+  });
 });

@@ -22,7 +22,7 @@ const byStatic = new Map<string, JsMatch>();
 const modules = new Set<string>();
 
 for (const entry of CATALOG) {
-  for (const b of entry.js) {
+  for (const b of entry.js ?? []) {
     for (const module of [b.module, ...(b.alsoFrom ?? [])]) {
       modules.add(module);
       for (const name of b.exports) {
@@ -79,5 +79,5 @@ export function catalogEntry(id: string): CatalogEntry | undefined {
 }
 
 export function jsBindingsOf(entry: CatalogEntry): readonly JsBinding[] {
-  return entry.js;
+  return entry.js ?? [];
 }

@@ -178,7 +178,7 @@ export class TypeScriptAnalyzer implements EvalHost {
     const shifted: CatalogEntry = { ...delegate, endpoint: shiftEndpoint(delegate.endpoint), credential: delegate.credential ? { ...delegate.credential, from: (delegate.credential.from ?? []).map(shift) } : undefined };
     return {
       ...base,
-      label: `initChatModel (${delegate.js[0]?.exports[0] ?? delegate.id})`,
+      label: `initChatModel (${delegate.js?.[0]?.exports[0] ?? delegate.id})`,
       provider: delegate.provider,
       describedBy: delegate,
       target: this.endpoint(shifted.endpoint, args, info),

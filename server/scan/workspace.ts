@@ -8,6 +8,9 @@ import { compileGlob, loadPolicyFile, type Policy } from '../../gateway/policy/i
 import type { PolicyDiagnostic as Diagnostic } from '../../gateway/policy/diagnostics.js';
 import { TypeScriptAnalyzer } from '../languages/typescript/analyzer.js';
 import { SOURCE_EXTENSIONS } from '../languages/typescript/module.js';
+import { PythonAnalyzer } from '../languages/python/analyzer.js';
+import { PYTHON_EXTENSIONS } from '../languages/python/module.js';
+import { initPythonParser } from '../languages/python/parser.js';
 import { PolicyChecker } from './check.js';
 import { EnvFiles } from './env.js';
 import type { Finding } from './types.js';
@@ -22,7 +25,7 @@ export interface WorkspaceOptions {
 }
 
 /** Folders never scanned. */
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', '.turbo', '.cache', '.chainwarden']);
+const SKIP_DIRS = new Set(['__pycache__', 'venv', 'site-packages', 'node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', '.turbo', '.cache', '.chainwarden']);
 
 export class Workspace {
   readonly root: string;
@@ -32,6 +35,7 @@ export class Workspace {
   private readonly overlays = new Map<string, string>();
   private readonly env: EnvFiles;
   private readonly analyzer: TypeScriptAnalyzer;
+  private readonly python: PythonAnalyzer;
   private readonly deps = new Map<string, readonly string[]>();
   private exclude: Array<{ test(v: string): boolean }> = [];
 
@@ -46,7 +50,19 @@ export class Workspace {
     this.checker = new PolicyChecker(policy);
     this.setExcludes(policy);
     this.env = new EnvFiles(this.root, (f) => this.readText(f));
-    this.analyzer = new TypeScriptAnalyzer({ readText: (f) => this.readText(f), env: (f, n) => this.env.get(f, n), fileExists: (f) => this.overlays.has(f) || isFile(f) });
+    const io = { readText: (f: string) => this.readText(f), env: (f: string, n: string) => this.env.get(f, n), fileExists: (f: string) => this.overlays.has(f) || isFile(f) };
+    this.analyzer = new TypeScriptAnalyzer(io);
+    this.python = new PythonAnalyzer({ ...io, root: this.root });
+  }
+
+  /**
+   * Initialises the language modules that load asynchronously (the Python parser is WebAssembly), once per
+   * process. Await it before the first analyzeFile/scanAll that may meet a .py or .ipynb file:
+   * `const ws = await new Workspace(opts).ready()`. TypeScript analysis needs nothing.
+   */
+  async ready(): Promise<this> {
+    await initPythonParser();
+    return this;
   }
 
   get policy(): Policy | undefined {
@@ -64,7 +80,7 @@ export class Workspace {
     const file = resolve(this.root, path);
     if (text !== undefined) this.setText(file, text);
     if (!isSourceFile(file)) return [];
-    const result = this.analyzer.analyze(file);
+    const result = isPythonFile(file) ? this.python.analyze(file) : this.analyzer.analyze(file);
     this.deps.set(file, result.deps);
     const rel = this.relative(file);
     const findings = [...result.uses.map((u) => this.checker.checkUse(u, rel)), ...result.secrets.map((s) => this.checker.checkSecret(s, file, rel))];
@@ -91,9 +107,11 @@ export class Workspace {
     if (EnvFiles.isEnvFile(file)) {
       this.env.invalidate();
       this.analyzer.invalidateValues();
+      this.python.invalidateValues();
       return;
     }
     this.analyzer.invalidate(file, createdOrDeleted);
+    this.python.invalidate(file, createdOrDeleted);
   }
 
   /** Files whose findings may change when `path` changes: files that import it (directly or not), or every file for a .env file. */
@@ -169,7 +187,13 @@ export class Workspace {
   }
 }
 
+/** Files the Python module analyses (.py, .pyi, .ipynb notebooks). */
+export function isPythonFile(file: string): boolean {
+  return PYTHON_EXTENSIONS.includes(extname(file));
+}
+
 export function isSourceFile(file: string): boolean {
+  if (isPythonFile(file)) return true;
   return SOURCE_EXTENSIONS.includes(extname(file)) && !file.endsWith('.d.ts') && !file.endsWith('.d.mts') && !file.endsWith('.d.cts');
 }
 

@@ -29,7 +29,7 @@ export const scan: Command = {
     '  chainwarden scan examples/support-bot',
     '  chainwarden scan src --format sarif > chainwarden.sarif',
   ].join('\n'),
-  run(ctx) {
+  async run(ctx) {
     const format = String(ctx.values.format ?? 'text');
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
     const paths = ctx.positionals.map((p) => resolve(ctx.cwd, p));
@@ -37,7 +37,7 @@ export const scan: Command = {
     const root = paths.length === 1 && statSync(paths[0]!).isDirectory() ? paths[0]! : ctx.cwd;
     const policyFile = findPolicyFile(ctx.values.policy as string | undefined, root, ctx.env);
     if (ctx.values.policy && (!policyFile || !existsSync(policyFile))) throw new UsageError(`policy file not found: ${String(ctx.values.policy)}`);
-    const ws = new Workspace({ root, ...(policyFile ? { policyFile } : {}) });
+    const ws = await new Workspace({ root, ...(policyFile ? { policyFile } : {}) }).ready();
     if (ws.policyDiagnostics.length) {
       for (const d of ws.policyDiagnostics) ctx.err(formatDiagnostic({ ...d, file: relative(ctx.cwd, d.file) || d.file }));
       if (hasErrors(ws.policyDiagnostics)) {

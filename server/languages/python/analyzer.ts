@@ -1,0 +1,451 @@
+/**
+ * The Python language module: finds catalog constructs in .py files and notebooks and resolves their
+ * endpoint, credential and model, into the same ResourceUse the TypeScript module reports (so findings,
+ * statuses, diagnostics and fix data are identical). One tree-sitter parse per file (cached); local
+ * imports are followed file by file.
+ */
+import { chatEntryForPythonInit, matchPy, type CatalogEntry, type PyBinding, type PyMatch } from '../../catalog/index.js';
+import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
+import type { FixData } from '../../scan/types.js';
+import type { Resolution, ResourceUse } from '../../scan/use.js';
+import { classifySecret, type SecretHit } from '../../scan/secrets.js';
+import { hostOf } from '../typescript/analyzer.js';
+import { readCall, readPath, toResolution, writes, type Call } from './args.js';
+import { classBases, Evaluator, type EvalHost, type Value } from './evaluate.js';
+import { parseModule, rangeIn, resolvePyModule, type PyModule } from './module.js';
+import type { Node } from './parser.js';
+
+export interface PyAnalyzerIO {
+  readText(file: string): string | null;
+  env(file: string, name: string): string | undefined;
+  fileExists(file: string): boolean;
+  /** The workspace root: absolute imports are looked up from the file's folder up to here. */
+  root: string;
+}
+
+export interface FileAnalysis {
+  uses: ResourceUse[];
+  secrets: SecretHit[];
+  deps: string[];
+  parseErrors: number;
+}
+
+/** How the chain key is read in Python, for the quick fix that routes a client through the gateway. */
+export const PY_KEY_EXPRESSION = 'os.environ["CHAINWARDEN_KEY"]';
+const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
+const MCP_TRANSPORT_URL = new Set(['sse', 'streamable_http', 'http', 'websocket']);
+
+type Base = Pick<ResourceUse, 'entry' | 'file' | 'range' | 'label'>;
+
+export class PythonAnalyzer implements EvalHost {
+  private readonly modules = new Map<string, PyModule | null>();
+  private readonly resolutions = new Map<string, string | null>();
+  private memo = new Map<string, ResourceUse[]>();
+  private readonly depStack: Set<string>[] = [];
+  private ev: Evaluator;
+
+  constructor(private readonly io: PyAnalyzerIO) {
+    this.ev = new Evaluator(this);
+  }
+
+  invalidate(file: string, created = false): void {
+    this.modules.get(file)?.tree.delete();
+    this.modules.delete(file);
+    if (created || file.endsWith('__init__.py')) this.resolutions.clear();
+    this.invalidateValues();
+  }
+
+  invalidateValues(): void {
+    this.memo = new Map();
+    this.ev = new Evaluator(this);
+  }
+
+  module(file: string): PyModule | null {
+    for (const s of this.depStack) s.add(file);
+    if (this.modules.has(file)) return this.modules.get(file)!;
+    const text = this.io.readText(file);
+    const mod = text === null ? null : parseModule(file, text);
+    this.modules.set(file, mod);
+    return mod;
+  }
+
+  resolveModule(fromFile: string, spec: string): string | null {
+    const key = `${fromFile.slice(0, fromFile.lastIndexOf('/'))}\0${spec}`;
+    let hit = this.resolutions.get(key);
+    if (hit === undefined) this.resolutions.set(key, (hit = resolvePyModule(fromFile, spec, this.io.root, (f) => this.io.fileExists(f))));
+    return hit;
+  }
+
+  env(file: string, name: string): string | undefined {
+    return this.io.env(file, name);
+  }
+
+  useAt(call: Node, mod: PyModule): ResourceUse | undefined {
+    return this.usesAt(call, mod)[0];
+  }
+
+  analyze(file: string): FileAnalysis {
+    const deps = new Set<string>();
+    this.depStack.push(deps);
+    try {
+      const mod = this.module(file);
+      if (!mod) return { uses: [], secrets: [], deps: [], parseErrors: 0 };
+      const uses: ResourceUse[] = [];
+      const secrets: SecretHit[] = [];
+      const cursor = mod.root.walk();
+      // Iterative pre-order walk: deep files must not overflow the stack.
+      for (;;) {
+        const node = cursor.currentNode;
+        if (node.type === 'call') uses.push(...this.usesAt(node, mod));
+        else if (node.type === 'string' && !node.children.some((c) => c?.type === 'interpolation')) {
+          const v = this.ev.eval(node, mod);
+          if (v.t === 'str') {
+            const hit = classifySecret(v.v, fieldNameOf(node), rangeIn(mod, node));
+            if (hit) secrets.push(hit);
+          }
+        }
+        if (node.type !== 'string' && cursor.gotoFirstChild()) continue;
+        while (!cursor.gotoNextSibling()) {
+          if (!cursor.gotoParent()) {
+            cursor.delete();
+            deps.delete(file);
+            return { uses, secrets, deps: [...deps].sort(), parseErrors: mod.parseErrors };
+          }
+        }
+      }
+    } finally {
+      this.depStack.pop();
+    }
+  }
+
+  private usesAt(node: Node, mod: PyModule): ResourceUse[] {
+    const key = `${mod.file}:${node.startIndex}:${node.endIndex}`;
+    const hit = this.memo.get(key);
+    if (hit) return hit;
+    this.memo.set(key, []); // re-entrancy guard
+    const deps = new Set<string>();
+    this.depStack.push(deps);
+    let result: ResourceUse[] = [];
+    try {
+      const match = this.matchCallee(node, mod);
+      if (match) result = this.build(match, node, mod);
+    } finally {
+      this.depStack.pop();
+    }
+    for (const d of deps) for (const s of this.depStack) s.add(d);
+    this.memo.set(key, result);
+    return result;
+  }
+
+  private matchCallee(node: Node, mod: PyModule): (PyMatch & { label: string }) | undefined {
+    const fn = node.childForFieldName('function');
+    if (!fn || !/^(identifier|attribute)$/.test(fn.type)) return undefined;
+    return matchValue(this.ev.eval(fn, mod), this.ev, 0);
+  }
+
+  private build(match: PyMatch & { label: string }, node: Node, mod: PyModule): ResourceUse[] {
+    const { entry, binding } = match;
+    const call = readCall(this.ev, node, mod);
+    if (binding.requires && !binding.requires.some((p) => writes(call, p))) return [];
+    const base: Base = { entry, file: mod.file, range: rangeIn(mod, node), label: match.label };
+    const argList = node.childForFieldName('arguments');
+    const optionsRange = argList && argList.type === 'argument_list' ? { optionsRange: rangeIn(mod, argList) } : {};
+    const fix = fixHints(binding);
+    switch (entry.special) {
+      case 'init-chat-model':
+        return [this.initChatModel(base, call, mod, optionsRange)];
+      case 'mcp-servers':
+        return this.mcpServers(base, call, binding, mod);
+      case 'mcp-stdio': {
+        const target = this.stdioTarget(call, '');
+        return [{ ...base, ...optionsRange, provider: stdioProvider(target), describedBy: entry, target, credential: null, model: null }];
+      }
+      case 'http-call': {
+        const found = firstFound(this.ev, call, binding.endpoint ?? []);
+        if (found?.value.t === 'use') return []; // urlopen(Request(…)): reported where the request is built
+        const target = found ? toResolution(found, mod) : ({ state: 'unresolved', why: 'no URL argument' } as Resolution);
+        if (target.state === 'set' && !/^[a-z][a-z0-9+.-]*:/i.test(target.value)) return []; // a path relative to a client's base URL
+        const verb = match.name.split('.').pop()!.replace(/^.*\(\)\./, '').toLowerCase();
+        const written = firstFound(this.ev, call, binding.method ?? []);
+        const method = written?.value.t === 'str' ? written.value.v.toUpperCase() : HTTP_VERBS.has(verb) ? verb.toUpperCase() : 'GET';
+        return [{ ...base, provider: hostOf(target), describedBy: entry, target, credential: null, model: null, method }];
+      }
+      default: {
+        const runtime = configurableAt(node);
+        let target = this.endpoint(pyEndpoint(entry, binding), call, mod);
+        if (runtime.some((k) => (binding.endpoint ?? []).includes(k))) target = { state: 'unresolved', why: `the endpoint is chosen at run time (configurable_fields: ${runtime.join(', ')})` };
+        if (entry.kind === 'sql' && target.state !== 'unresolved' && target.value?.startsWith('sqlite')) return []; // a local file, not an external resource
+        const provider = entry.provider ?? (entry.kind === 'sql' ? schemeProvider(target) : hostOf(target));
+        const model = runtime.some((k) => (binding.model ?? []).includes(k)) ? null : this.stringAt(call, binding.model ?? []);
+        return [{ ...base, ...optionsRange, ...(fix ? { fix } : {}), provider, describedBy: entry, target, credential: this.credential(entry, binding, call, mod), model }];
+      }
+    }
+  }
+
+  private initChatModel(base: Base, call: Call, mod: PyModule, optionsRange: object): ResourceUse {
+    const first = firstFound(this.ev, call, ['model', '0']);
+    const explicit = this.stringAt(call, ['model_provider']);
+    let provider: string | null = explicit;
+    let model: string | null = null;
+    let why: string | null = null;
+    const v = first?.value;
+    if (v?.t === 'str') {
+      const colon = v.v.indexOf(':');
+      if (!provider && colon > 0) {
+        provider = v.v.slice(0, colon);
+        model = v.v.slice(colon + 1);
+      } else model = v.v;
+    } else if (v) why = v.t === 'unknown' ? v.why : v.t === 'env' ? `${v.name} is not set in any .env file` : 'the model is not a static string';
+    // configurable_fields="any" or ("model", "model_provider"): whatever is written is only a default.
+    const cf = firstFound(this.ev, call, ['configurable_fields']);
+    if (cf) {
+      const fields = cf.value.t === 'str' ? [cf.value.v] : cf.value.t === 'list' ? cf.value.items.map((i) => (i.t === 'str' ? i.v : '?')) : ['?'];
+      const runtime = fields.filter((f) => f === 'any' || f === '?' || f === 'model_provider' || f === 'model' || f === 'base_url');
+      if (runtime.length) why = `the provider is chosen at run time (configurable_fields: ${fields.join(', ')})`;
+    }
+    const delegate = why ? undefined : chatEntryForPythonInit(provider, model);
+    if (!delegate) {
+      const reason = why ?? (provider ? `no catalog entry for provider "${provider}"` : 'the provider is chosen at run time');
+      return { ...base, ...optionsRange, provider: null, describedBy: base.entry, target: { state: 'unresolved', why: reason }, credential: null, model };
+    }
+    // init_chat_model passes its keyword arguments to the provider's class.
+    const binding = delegate.python![0]!;
+    const fix = fixHints(binding);
+    return {
+      ...base, ...optionsRange, ...(fix ? { fix } : {}),
+      label: `init_chat_model (${binding.names[0]})`,
+      provider: delegate.provider,
+      describedBy: delegate,
+      target: this.endpoint(pyEndpoint(delegate, binding), call, mod),
+      credential: this.credential(delegate, binding, call, mod),
+      model,
+    };
+  }
+
+  private mcpServers(base: Base, call: Call, binding: PyBinding, mod: PyModule): ResourceUse[] {
+    const entry = base.entry;
+    const found = firstFound(this.ev, call, binding.endpoint ?? []);
+    const servers = found?.value;
+    if (!servers || servers.t !== 'dict') {
+      if (!servers) return []; // servers added later (client.connect_to_server…): reported there if at all
+      const why = servers.t === 'unknown' ? servers.why : 'the server list is not static';
+      return [{ ...base, provider: null, describedBy: entry, target: { state: 'unresolved', why }, credential: null, model: null }];
+    }
+    const out: ResourceUse[] = [];
+    for (const [name, prop] of servers.props) {
+      const server = prop.value();
+      const range = prop.mod === mod ? rangeIn(mod, prop.node.parent?.type === 'pair' ? prop.node.parent : prop.node) : base.range;
+      let target: Resolution;
+      if (server.t !== 'dict') target = { state: 'unresolved', why: server.t === 'unknown' ? server.why : 'server config is not static' };
+      else {
+        const transport = server.props.get('transport')?.value();
+        const get = (k: string) => server.props.get(k);
+        if (get('url') && (!transport || (transport.t === 'str' && MCP_TRANSPORT_URL.has(transport.v)))) {
+          const p = get('url')!;
+          target = toResolution({ value: p.value(), node: p.node, mod: p.mod }, mod);
+        } else if (get('command')) target = this.stdioFromDict(server, mod);
+        else target = { state: 'unresolved', why: 'server has neither url nor command' };
+      }
+      const provider = target.state === 'set' && target.value.startsWith('stdio:') ? stdioProvider(target) : hostOf(target);
+      const fix: ResourceUse['fix'] = { syntax: 'python', baseUrlProperty: 'url' };
+      out.push({ ...base, range, label: `MCP server "${name}"`, server: name, provider, describedBy: entry, target, credential: null, model: null, fix });
+    }
+    return out;
+  }
+
+  private stdioFromDict(server: Extract<Value, { t: 'dict' }>, mod: PyModule): Resolution {
+    const c = server.props.get('command')!;
+    const cmd = toResolution({ value: c.value(), node: c.node, mod: c.mod }, mod);
+    if (cmd.state !== 'set') return cmd;
+    const argv = server.props.get('args')?.value();
+    const words = argv?.t === 'list' ? argv.items.filter((i): i is { t: 'str'; v: string } => i.t === 'str').map((i) => i.v) : [];
+    return { ...cmd, value: `stdio:${[cmd.value, ...words].join(' ')}` };
+  }
+
+  private stdioTarget(call: Call, _at: string): Resolution {
+    const command = readPath(this.ev, call, 'command') ?? readPath(this.ev, call, '0');
+    if (!command) return { state: 'unresolved', why: 'no command' };
+    const cmd = toResolution(command, call.mod);
+    if (cmd.state !== 'set') return cmd;
+    const argv = readPath(this.ev, call, 'args') ?? readPath(this.ev, call, '1');
+    const words = argv?.value.t === 'list' ? argv.value.items.filter((i): i is { t: 'str'; v: string } => i.t === 'str').map((i) => i.v) : [];
+    return { ...cmd, value: `stdio:${[cmd.value, ...words].join(' ')}` };
+  }
+
+  /** Where the use connects: written in the code, composed from fields, an env default, or the provider's default. */
+  private endpoint(spec: EndpointSpec, call: Call, mod: PyModule): Resolution {
+    for (const path of spec.from ?? []) {
+      const found = readPath(this.ev, call, path);
+      if (!found || found.value.t === 'dict' || found.value.t === 'list' || found.value.t === 'inst') continue;
+      const r = toResolution(found, mod);
+      return r.state === 'set' ? { ...r, value: dsnToUrl(r.value, spec.scheme) } : r;
+    }
+    if (spec.fields?.host) {
+      const host = this.firstResolution(spec.fields.host, call, mod);
+      if (host) {
+        const parts: Record<string, Resolution | undefined> = { host };
+        for (const k of ['port', 'database', 'user', 'scheme'] as const) parts[k] = this.firstResolution(spec.fields[k] ?? [], call, mod);
+        for (const r of Object.values(parts)) if (r && r.state === 'unresolved') return r;
+        const val = (r: Resolution | undefined) => (r && r.state === 'set' ? r.value : undefined);
+        const scheme = val(parts.scheme) ?? spec.scheme ?? 'postgres';
+        const user = val(parts.user);
+        const port = val(parts.port) ?? String(spec.defaultPort ?? '');
+        const db = val(parts.database);
+        return { state: 'set', value: `${scheme}://${user ? user + '@' : ''}${val(parts.host)}${port ? ':' + port : ''}${db ? '/' + db : ''}`, ...(host.state === 'set' && host.range ? { range: host.range } : {}) };
+      }
+    }
+    if (spec.template) {
+      const v = this.firstResolution(spec.template.from ?? [], call, mod);
+      if (v?.state === 'unresolved') return v;
+      if (v?.state === 'set') return { ...v, value: spec.template.url.replace('{}', v.value) };
+      for (const name of spec.template.env ?? []) {
+        const e = this.io.env(mod.file, name);
+        if (e !== undefined) return { state: 'default', value: spec.template.url.replace('{}', e), env: name };
+      }
+    }
+    for (const name of spec.env ?? []) {
+      const e = this.io.env(mod.file, name);
+      if (e !== undefined) return { state: 'default', value: name === 'PGHOST' ? `postgres://${e}:5432` : e, env: name };
+    }
+    if (spec.default) return { state: 'default', value: spec.default };
+    if (spec.scheme && spec.defaultPort) return { state: 'default', value: `${spec.scheme}://localhost:${spec.defaultPort}` };
+    return { state: 'default', value: null };
+  }
+
+  private firstResolution(paths: ArgPath[], call: Call, mod: PyModule): Resolution | undefined {
+    const found = firstFound(this.ev, call, paths);
+    return found ? toResolution(found, mod) : undefined;
+  }
+
+  private credential(entry: CatalogEntry, binding: PyBinding, call: Call, mod: PyModule): Resolution | null {
+    const env = [...(binding.credentialEnv ?? []), ...(entry.credential?.env ?? [])];
+    if (!entry.credential && !binding.credential) return null;
+    for (const path of binding.credential ?? []) {
+      const found = readPath(this.ev, call, path);
+      if (!found) continue;
+      const range = found.mod === mod ? { range: rangeIn(mod, found.node) } : {};
+      const v = found.value;
+      if (v.t === 'str') return v.env ? { state: 'set', value: '', env: v.env, ...range } : { state: 'set', value: '', ...range };
+      if (v.t === 'env') return { state: 'unresolved', why: `${v.name} is not set in any .env file`, env: v.name, ...range };
+      if (v.t === 'dict' || v.t === 'inst' || v.t === 'ref') return { state: 'set', value: '', ...range };
+      return { state: 'unresolved', why: v.t === 'unknown' ? v.why : 'not a static value', ...range };
+    }
+    return { state: 'default', value: null, ...(env[0] ? { env: env[0] } : {}) };
+  }
+
+  private stringAt(call: Call, paths: ArgPath[]): string | null {
+    const found = firstFound(this.ev, call, paths);
+    return found?.value.t === 'str' ? found.value.v : null;
+  }
+}
+
+function firstFound(ev: Evaluator, call: Call, paths: readonly ArgPath[]): ReturnType<typeof readPath> {
+  for (const p of paths) {
+    const found = readPath(ev, call, p);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The entry's endpoint spec with the binding's Python spelling. */
+function pyEndpoint(entry: CatalogEntry, b: PyBinding): EndpointSpec {
+  const e = entry.endpoint;
+  return {
+    ...e,
+    from: b.endpoint ?? [],
+    fields: b.fields,
+    template: e.template ? { ...e.template, from: b.template ?? [] } : b.template ? { from: b.template, url: '{}' } : undefined,
+    env: [...(b.env ?? []), ...(e.env ?? [])],
+    default: b.default !== undefined ? (b.default ?? undefined) : e.default,
+    scheme: b.scheme ?? e.scheme,
+  };
+}
+
+function fixHints(b: PyBinding): ResourceUse['fix'] {
+  const fix: Pick<FixData, 'baseUrlProperty' | 'syntax' | 'keyProperty' | 'keyExpression'> = { syntax: 'python' };
+  if (b.fixProperty) fix.baseUrlProperty = b.fixProperty;
+  if (b.keyProperty) {
+    fix.keyProperty = b.keyProperty;
+    fix.keyExpression = PY_KEY_EXPRESSION;
+  } else if (b.credential?.length) fix.keyExpression = PY_KEY_EXPRESSION;
+  return fix;
+}
+
+/** A callee's value → the catalog entry it constructs (through local subclasses). */
+function matchValue(v: Value, ev: Evaluator, depth: number): (PyMatch & { label: string }) | undefined {
+  if (depth > 8) return undefined;
+  if (v.t === 'ref') {
+    const m = matchPy([v.module, ...v.path].join('.'));
+    return m ? { ...m, label: /^[a-z]|\(\)/.test(m.name) ? `${m.binding.module.split('.').pop()}.${m.name}` : m.name } : undefined;
+  }
+  if (v.t === 'class') {
+    for (const b of classBases(v.node)) {
+      const m = matchValue(ev.eval(b, v.mod), ev, depth + 1);
+      if (m) return { ...m, label: `subclass of ${m.label}` };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Keywords made configurable at run time on the constructed object:
+ * `ChatOpenAI(…).configurable_fields(model_name=ConfigurableField(id="model"))` → ["model_name"].
+ */
+function configurableAt(call: Node): string[] {
+  const attr = call.parent;
+  if (attr?.type !== 'attribute' || attr.childForFieldName('attribute')?.text !== 'configurable_fields') return [];
+  const outer = attr.parent;
+  if (outer?.type !== 'call') return [];
+  const list = outer.childForFieldName('arguments');
+  return (list?.namedChildren ?? []).filter((a) => a?.type === 'keyword_argument').map((a) => a!.childForFieldName('name')?.text ?? '');
+}
+
+/** `host=db port=5432 dbname=x user=y` (libpq key/value DSN) → a URL; anything else unchanged. */
+function dsnToUrl(value: string, scheme: string | undefined): string {
+  if (!/^\s*\w+\s*=/.test(value) || value.includes('://')) return value;
+  const kv = new Map<string, string>();
+  for (const m of value.matchAll(/(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g)) kv.set(m[1]!, m[2]!.replace(/^'|'$/g, ''));
+  const host = kv.get('host') ?? 'localhost';
+  const user = kv.get('user');
+  const port = kv.get('port') ?? '5432';
+  const db = kv.get('dbname') ?? kv.get('database');
+  return `${scheme ?? 'postgres'}://${user ? user + '@' : ''}${host}:${port}${db ? '/' + db : ''}`;
+}
+
+function schemeProvider(target: Resolution): string | null {
+  if (target.state === 'unresolved' || !target.value) return null;
+  const m = /^([a-z0-9+]+):/i.exec(target.value);
+  if (!m) return null;
+  const s = m[1]!.toLowerCase().split('+')[0]!;
+  return s === 'postgresql' ? 'postgres' : s;
+}
+
+function stdioProvider(target: Resolution): string | null {
+  if (target.state !== 'set') return null;
+  const words = target.value.slice('stdio:'.length).split(' ');
+  const launcher = /(^|\/)(npx|uvx|bunx|pnpm|node|python3?|uv|deno|pipx)$/.test(words[0] ?? '');
+  const pkg = words.find((w, i) => i > 0 && !w.startsWith('-') && w !== 'run');
+  return (launcher && pkg ? pkg : words[0]) ?? null;
+}
+
+/** The name a string literal is assigned to (`api_key="…"`, `TOKEN = "…"`, `{"password": "…"}`), for the secret detector. */
+function fieldNameOf(node: Node): string | null {
+  const p = node.parent;
+  if (!p) return null;
+  if (p.type === 'keyword_argument') return p.childForFieldName('name')?.text ?? null;
+  if (p.type === 'assignment' && p.childForFieldName('right')?.startIndex === node.startIndex) {
+    const left = p.childForFieldName('left');
+    if (left?.type === 'identifier') return left.text;
+    if (left?.type === 'attribute') return left.childForFieldName('attribute')?.text ?? null;
+    if (left?.type === 'subscript') return left.childForFieldName('subscript')?.text ?? null;
+    return null;
+  }
+  if (p.type === 'pair' && p.childForFieldName('value')?.startIndex === node.startIndex) return p.childForFieldName('key')?.text ?? null;
+  if (p.type === 'boolean_operator' || p.type === 'parenthesized_expression') return fieldNameOf(p);
+  if (p.type === 'argument_list' && p.parent?.type === 'call') {
+    // os.getenv("X", "default"): the default is assigned to what the call is.
+    const fn = p.parent.childForFieldName('function')?.text ?? '';
+    if (/(getenv|environ\.get)$/.test(fn) && p.namedChildren[1]?.startIndex === node.startIndex) return fieldNameOf(p.parent);
+  }
+  return null;
+}

@@ -1,0 +1,663 @@
+/**
+ * A small static evaluator for Python: what an expression is worth without running it. It follows names
+ * through function and module scopes and imports (local modules are read, packages become references),
+ * folds string literals, f-strings, `+`, `or`, dicts and lists, reads `os.environ[…]` / `os.getenv(…)`
+ * from .env files, and instances of local config classes (dataclasses, pydantic models, BaseSettings).
+ * Anything else is `unknown` with a reason: the scanner never guesses.
+ */
+import type { ResourceUse } from '../../scan/use.js';
+import { collectBindings, type PyModule } from './module.js';
+import type { Node } from './parser.js';
+
+export interface Prop {
+  /** The node that writes the value (keyword argument value, dict value, class attribute value). */
+  node: Node;
+  mod: PyModule;
+  value(): Value;
+}
+
+export type Value =
+  | { t: 'str'; v: string; env?: string }
+  | { t: 'num'; v: number }
+  | { t: 'bool'; v: boolean }
+  | { t: 'none' }
+  /** A dict literal (or dict(…) call); `open` when a `**splat` may add keys we cannot see. */
+  | { t: 'dict'; props: Map<string, Prop>; open: boolean }
+  | { t: 'list'; items: Value[] }
+  /** A symbol from an installed package: `module` as imported, `path` the attributes after it ("Session()" marks an instance). */
+  | { t: 'ref'; module: string; path: string[] }
+  /** A local module. */
+  | { t: 'ns'; file: string }
+  /** A class defined in the scanned code. */
+  | { t: 'class'; node: Node; mod: PyModule }
+  /** An instance of a local class, with the keyword arguments it was built with. */
+  | { t: 'inst'; cls: { node: Node; mod: PyModule }; kwargs: Map<string, Prop>; positional: Prop[] }
+  | { t: 'fn'; node: Node; mod: PyModule }
+  | { t: 'use'; use: ResourceUse }
+  /** An environment variable with no value in any .env file. */
+  | { t: 'env'; name: string }
+  | { t: 'unknown'; why: string };
+
+export interface EvalHost {
+  module(file: string): PyModule | null;
+  /** The local file a module name refers to from `fromFile`, or null for a package. */
+  resolveModule(fromFile: string, spec: string): string | null;
+  env(file: string, name: string): string | undefined;
+  /** The resource a call constructs, if any (memoised by the analyzer). */
+  useAt(call: Node, mod: PyModule): ResourceUse | undefined;
+}
+
+const MAX_DEPTH = 60;
+const BRANCHES = new Set(['if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'for_statement', 'while_statement', 'match_statement']);
+const SCOPES = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
+
+export const unknown = (why: string): Value => ({ t: 'unknown', why });
+
+export class Evaluator {
+  private depth = 0;
+  private readonly active = new Set<string>();
+  private readonly scopes = new Map<string, Map<string, Node[]>>();
+  /** Files read while evaluating, for dependency tracking. */
+  readonly touched = new Set<string>();
+
+  constructor(readonly host: EvalHost) {}
+
+  eval(node: Node | null | undefined, mod: PyModule): Value {
+    if (!node) return unknown('missing expression');
+    if (this.depth > MAX_DEPTH) return unknown('expression too deep to follow');
+    const key = `${mod.file}:${node.startIndex}:${node.endIndex}:${node.typeId}`;
+    if (this.active.has(key)) return unknown('circular definition');
+    this.depth++;
+    this.active.add(key);
+    try {
+      return this.inner(node, mod);
+    } finally {
+      this.active.delete(key);
+      this.depth--;
+    }
+  }
+
+  private inner(node: Node, mod: PyModule): Value {
+    switch (node.type) {
+      case 'string':
+        return this.string(node, mod);
+      case 'concatenated_string': {
+        let out = '';
+        for (const part of node.namedChildren) {
+          const v = this.eval(part, mod);
+          if (v.t !== 'str') return v;
+          out += v.v;
+        }
+        return { t: 'str', v: out };
+      }
+      case 'integer':
+      case 'float':
+        return { t: 'num', v: Number(node.text.replace(/_/g, '')) };
+      case 'true':
+      case 'false':
+        return { t: 'bool', v: node.type === 'true' };
+      case 'none':
+        return { t: 'none' };
+      case 'parenthesized_expression':
+      case 'await':
+      case 'expression_statement':
+        return this.eval(node.namedChildren[node.namedChildren.length - 1], mod);
+      case 'identifier':
+        return this.name(node, node.text, mod);
+      case 'attribute':
+        return this.member(this.eval(node.childForFieldName('object'), mod), node.childForFieldName('attribute')?.text ?? '', node, mod);
+      case 'subscript': {
+        const key = this.eval(node.childForFieldName('subscript'), mod);
+        if (key.t !== 'str' && key.t !== 'num') return unknown(`computed key ${clip(node.childForFieldName('subscript')?.text ?? '')}`);
+        return this.member(this.eval(node.childForFieldName('value'), mod), String(key.v), node, mod, true);
+      }
+      case 'dictionary':
+        return this.dict(node, mod);
+      case 'list':
+      case 'tuple':
+      case 'set':
+        return { t: 'list', items: node.namedChildren.map((c) => this.eval(c, mod)) };
+      case 'binary_operator':
+        return this.binary(node, mod);
+      case 'boolean_operator': {
+        const op = node.childForFieldName('operator')?.type ?? node.children[1]?.type;
+        const a = this.eval(node.childForFieldName('left'), mod);
+        if (op !== 'or') return unknown(`operator ${op}`);
+        // An unset variable or an empty value falls back to the default the code writes.
+        if (a.t === 'env' || a.t === 'none' || (a.t === 'str' && a.v === '')) {
+          const b = this.eval(node.childForFieldName('right'), mod);
+          return a.t === 'env' && b.t === 'str' && b.v === '' ? a : b;
+        }
+        return a;
+      }
+      case 'conditional_expression': {
+        const [whenTrue, cond, whenFalse] = node.namedChildren;
+        const a = this.eval(whenTrue, mod);
+        const b = this.eval(whenFalse, mod);
+        if (a.t === 'str' && b.t === 'str' && a.v === b.v) return a;
+        return unknown(`chosen at run time (${clip(cond?.text ?? '')})`);
+      }
+      case 'call':
+        return this.call(node, mod);
+      case 'lambda':
+        return { t: 'fn', node, mod };
+      default:
+        return unknown(`${node.type.replace(/_/g, ' ')} is not evaluated statically`);
+    }
+  }
+
+  private string(node: Node, mod: PyModule): Value {
+    const start = node.children[0]?.text ?? '"';
+    const prefix = /^[a-zA-Z]*/.exec(start)![0].toLowerCase();
+    const raw = prefix.includes('r');
+    const fmt = prefix.includes('f');
+    let out = '';
+    for (const part of node.children) {
+      if (!part || part.type === 'string_start' || part.type === 'string_end') continue;
+      if (part.type === 'interpolation') {
+        const v = this.eval(part.childForFieldName('expression'), mod);
+        const s = scalarText(v);
+        if (s === undefined) return unknown(describe(v, part.text));
+        out += s;
+      } else {
+        let text = part.text;
+        if (fmt) text = text.replace(/\{\{/g, '{').replace(/\}\}/g, '}');
+        out += raw ? text : unescape(text);
+      }
+    }
+    return { t: 'str', v: out };
+  }
+
+  private binary(node: Node, mod: PyModule): Value {
+    const op = node.childForFieldName('operator')?.type;
+    const a = this.eval(node.childForFieldName('left'), mod);
+    const b = this.eval(node.childForFieldName('right'), mod);
+    if (op === '+') {
+      if (a.t === 'num' && b.t === 'num') return { t: 'num', v: a.v + b.v };
+      if (a.t === 'str' && b.t === 'str') return { t: 'str', v: a.v + b.v };
+      return unknown(describe(a.t !== 'str' ? a : b, node.text));
+    }
+    if (op === '%' && a.t === 'str') {
+      const items = b.t === 'list' ? b.items : [b];
+      let k = 0;
+      let bad: Value | null = null;
+      const v = a.v.replace(/%[sdr]/g, () => {
+        const s = scalarText(items[k++] ?? unknown('missing % argument'));
+        if (s === undefined) bad = items[k - 1] ?? unknown('missing % argument');
+        return s ?? '';
+      });
+      return bad ? unknown(describe(bad, node.text)) : { t: 'str', v };
+    }
+    return unknown(`operator ${op ?? '?'}`);
+  }
+
+  private dict(node: Node, mod: PyModule): Value {
+    const props = new Map<string, Prop>();
+    let open = false;
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (c.type === 'pair') {
+        const k = this.eval(c.childForFieldName('key'), mod);
+        if (k.t !== 'str' && k.t !== 'num') {
+          open = true;
+          continue;
+        }
+        props.set(String(k.v), this.prop(c.childForFieldName('value')!, mod));
+      } else if (c.type === 'dictionary_splat') {
+        const v = this.eval(c.namedChildren[0], mod);
+        if (v.t === 'dict') {
+          for (const [k, p] of v.props) props.set(k, p);
+          open ||= v.open;
+        } else open = true;
+      } else open = true;
+    }
+    return { t: 'dict', props, open };
+  }
+
+  prop(node: Node, mod: PyModule): Prop {
+    let memo: Value | undefined;
+    return { node, mod, value: () => (memo ??= this.eval(node, mod)) };
+  }
+
+  /** `base.name` (or `base[name]` when `item`). */
+  member(base: Value, name: string, whole: Node, mod: PyModule, item = false): Value {
+    switch (base.t) {
+      case 'ref':
+        if (item && base.module === 'os' && base.path.join('.') === 'environ') return this.envValue(mod, name);
+        return { t: 'ref', module: base.module, path: [...base.path, name] };
+      case 'ns':
+        return this.exportValue(base.file, name);
+      case 'dict': {
+        if (!item) return unknown(`${clip(whole.text)} is a dict method`);
+        const p = base.props.get(name);
+        return p ? p.value() : base.open ? unknown(`${name} may come from a ** splat`) : unknown(`no key ${name}`);
+      }
+      case 'list':
+        return item && /^\d+$/.test(name) ? (base.items[Number(name)] ?? unknown(`no item ${name}`)) : unknown(`${clip(whole.text)} is not static`);
+      case 'inst':
+        return item ? unknown(`${clip(whole.text)} is not static`) : this.instanceAttr(base, name);
+      case 'class':
+        return this.classAttr(base.node, base.mod, name) ?? this.baseMember(base.node, base.mod, name, whole);
+      case 'use':
+        // A handle derived from a client (`pc.Index("docs")`, `client["db"]["docs"]`, `llm.bind_tools(…)`) talks to the same service.
+        return base;
+      case 'unknown':
+        return base;
+      case 'env':
+        return unknown(`${base.name} is not set in any .env file`);
+      default:
+        return unknown(`${clip(whole.text)} is not static`);
+    }
+  }
+
+  envValue(mod: PyModule, name: string): Value {
+    const v = this.host.env(mod.file, name);
+    return v === undefined ? { t: 'env', name } : { t: 'str', v, env: name };
+  }
+
+  /** The value a name has at `at`: innermost scope first, then the module, its imports and builtins. */
+  name(at: Node, name: string, mod: PyModule): Value {
+    let crossedFunction = false;
+    for (let cur: Node | null = at.parent; cur; cur = cur.parent) {
+      if (!SCOPES.has(cur.type)) continue;
+      if (cur.type === 'class_definition' && crossedFunction) continue; // class bodies are not visible to methods
+      if (cur.type === 'function_definition' || cur.type === 'lambda') {
+        crossedFunction = true;
+        if (paramNames(cur).includes(name)) return unknown(`${name} is a parameter`);
+      }
+      if (cur.type === 'module') break;
+      const body = cur.type === 'lambda' ? null : cur.childForFieldName('body');
+      if (!body) continue;
+      const bound = this.scopeOf(body, mod).get(name);
+      if (bound) return this.bound(bound, at, name, mod);
+    }
+    const top = mod.bindings.get(name);
+    if (top) return this.bound(top, at, name, mod);
+    const imp = mod.imports.get(name);
+    if (imp) return this.importValue(mod, imp.module, imp.name);
+    for (const spec of mod.starImports) {
+      const file = this.host.resolveModule(mod.file, spec);
+      if (file) {
+        const v = this.exportValue(file, name);
+        if (!(v.t === 'unknown' && v.why.startsWith('no name'))) return v;
+      }
+    }
+    if (BUILTINS.has(name)) return { t: 'ref', module: 'builtins', path: [name] };
+    return unknown(`${name} is not defined in this file`);
+  }
+
+  private scopeOf(body: Node, mod: PyModule): Map<string, Node[]> {
+    const key = `${mod.file}:${body.startIndex}:${body.endIndex}`;
+    let map = this.scopes.get(key);
+    if (!map) this.scopes.set(key, (map = new Map()));
+    if (map.size === 0) collectBindings(body, map);
+    return map;
+  }
+
+  /** The value of a name bound by one of `binds`: the last binding before `at` (or the last one). */
+  private bound(binds: Node[], at: Node, name: string, mod: PyModule): Value {
+    const before = binds.filter((b) => b.startIndex < at.startIndex && !(at.startIndex >= b.startIndex && at.endIndex <= b.endIndex));
+    const chosen = (before.length ? before : binds)[(before.length ? before : binds).length - 1]!;
+    if (binds.length > 1 && inBranch(chosen)) {
+      const values = binds.map((b) => this.bindingValue(b, name, mod));
+      const first = values[0]!;
+      if (first.t === 'str' && values.every((v) => v.t === 'str' && v.v === first.v)) return first;
+      return unknown(`${name} is assigned in more than one branch`);
+    }
+    return this.bindingValue(chosen, name, mod);
+  }
+
+  private bindingValue(b: Node, name: string, mod: PyModule): Value {
+    switch (b.type) {
+      case 'assignment':
+        if (!b.childForFieldName('right')) return unknown(`${name} is declared without a value`);
+        return this.eval(b.childForFieldName('right'), mod);
+      case 'augmented_assignment':
+        return unknown(`${name} is modified in place`);
+      case 'function_definition':
+        return { t: 'fn', node: b, mod };
+      case 'class_definition':
+        return { t: 'class', node: b, mod };
+      case 'as_pattern': {
+        // `with X() as x`: the context manager is the value (`__enter__` of a client returns itself).
+        const v = this.eval(b.namedChildren[0], mod);
+        return v.t === 'use' || v.t === 'ref' ? v : unknown(`${name} comes from a with statement`);
+      }
+      default:
+        return unknown(`${name} is bound by a ${b.type.replace(/_/g, ' ')}`);
+    }
+  }
+
+  importValue(mod: PyModule, spec: string, name: string | null): Value {
+    if (name !== null) {
+      const sub = this.host.resolveModule(mod.file, spec.endsWith('.') ? spec + name : `${spec}.${name}`);
+      if (sub) return { t: 'ns', file: sub };
+    }
+    const file = this.host.resolveModule(mod.file, spec);
+    if (file) return name === null ? { t: 'ns', file } : this.exportValue(file, name);
+    if (spec.startsWith('.')) return unknown(`cannot find module ${spec}`);
+    return name === null ? { t: 'ref', module: spec, path: [] } : { t: 'ref', module: spec, path: [name] };
+  }
+
+  /** What a local module binds to `name` at its top level. */
+  exportValue(file: string, name: string, seen = new Set<string>()): Value {
+    const key = `${file}\0${name}`;
+    if (seen.has(key)) return unknown('circular import');
+    seen.add(key);
+    const mod = this.host.module(file);
+    this.touched.add(file);
+    if (!mod) return unknown(`cannot read ${file}`);
+    const b = mod.bindings.get(name);
+    if (b) return this.bindingValue(b[b.length - 1]!, name, mod);
+    const imp = mod.imports.get(name);
+    if (imp) return this.importValue(mod, imp.module, imp.name);
+    for (const spec of mod.starImports) {
+      const f = this.host.resolveModule(mod.file, spec);
+      if (!f) continue;
+      const v = this.exportValue(f, name, seen);
+      if (!(v.t === 'unknown' && v.why.startsWith('no name'))) return v;
+    }
+    return unknown(`no name ${name} in ${file}`);
+  }
+
+  private call(node: Node, mod: PyModule): Value {
+    const use = this.host.useAt(node, mod);
+    if (use) return { t: 'use', use };
+    const fn = node.childForFieldName('function');
+    const args = callArgs(node);
+    // Methods of values we fold: "…".format(…), str.rstrip("/"), dict.get(k, default).
+    if (fn?.type === 'attribute') {
+      const method = fn.childForFieldName('attribute')?.text ?? '';
+      const recv = this.eval(fn.childForFieldName('object'), mod);
+      if (recv.t === 'str') return this.strMethod(recv, method, args, mod, node);
+      if (recv.t === 'dict' && method === 'get') {
+        const k = this.eval(args.positional[0], mod);
+        const p = k.t === 'str' ? recv.props.get(k.v) : undefined;
+        if (p) return p.value();
+        return args.positional[1] ? this.eval(args.positional[1], mod) : { t: 'none' };
+      }
+      if (recv.t === 'ref' && recv.module === 'os' && recv.path.join('.') === 'environ' && method === 'get') return this.getenv(args, mod);
+      return this.callValue(this.member(recv, method, fn, mod), node, args, mod);
+    }
+    return this.callValue(this.eval(fn, mod), node, args, mod);
+  }
+
+  private callValue(callee: Value, node: Node, args: CallArgs, mod: PyModule): Value {
+    switch (callee.t) {
+      case 'ref': {
+        const dotted = [callee.module, ...callee.path].join('.');
+        if (dotted === 'os.getenv' || dotted === 'os.environ.get') return this.getenv(args, mod);
+        if (dotted === 'builtins.str' || /(^|\.)SecretStr$/.test(dotted)) return args.positional[0] ? this.eval(args.positional[0], mod) : { t: 'str', v: '' };
+        if (dotted === 'builtins.dict') {
+          const base: Value = args.positional[0] ? this.eval(args.positional[0], mod) : { t: 'dict', props: new Map(), open: false };
+          if (base.t !== 'dict') return unknown('dict(…) of a non-static value');
+          const props = new Map(base.props);
+          for (const [k, v] of args.keywords) props.set(k, this.prop(v, mod));
+          return { t: 'dict', props, open: base.open || args.splat };
+        }
+        if (dotted === 'builtins.int') return args.positional[0] ? this.eval(args.positional[0], mod) : { t: 'num', v: 0 };
+        // The result of a package's function or class: an instance ("Session()") whose methods the catalog may name.
+        const last = callee.path[callee.path.length - 1];
+        if (last === undefined || last.endsWith('()')) return unknown(`result of ${clip(node.text)}`);
+        return { t: 'ref', module: callee.module, path: [...callee.path.slice(0, -1), `${last}()`] };
+      }
+      case 'class': {
+        const kwargs = new Map<string, Prop>();
+        for (const [k, v] of args.keywords) kwargs.set(k, this.prop(v, mod));
+        return { t: 'inst', cls: { node: callee.node, mod: callee.mod }, kwargs, positional: args.positional.map((p) => this.prop(p, mod)) };
+      }
+      case 'fn': {
+        const ret = singleReturn(callee.node);
+        if (!ret) return unknown(`result of ${clip(node.text)}`);
+        return this.eval(ret, callee.mod);
+      }
+      case 'use':
+        return callee;
+      case 'unknown':
+        return callee;
+      default:
+        return unknown(`result of ${clip(node.text)}`);
+    }
+  }
+
+  private getenv(args: CallArgs, mod: PyModule): Value {
+    const k = this.eval(args.positional[0] ?? args.keywords.get('key'), mod);
+    if (k.t !== 'str') return unknown('environment variable name is not static');
+    const v = this.envValue(mod, k.v);
+    const dflt = args.positional[1] ?? args.keywords.get('default');
+    if (v.t === 'env' && dflt) return this.eval(dflt, mod);
+    return v;
+  }
+
+  private strMethod(s: { t: 'str'; v: string; env?: string }, method: string, args: CallArgs, mod: PyModule, node: Node): Value {
+    const arg0 = args.positional[0] ? this.eval(args.positional[0], mod) : undefined;
+    const chars = arg0?.t === 'str' ? arg0.v : undefined;
+    const trim = (re: string) => new RegExp(re.replace('X', chars === undefined ? '\\s' : `[${chars.replace(/[\]\\^-]/g, '\\$&')}]`), 'g');
+    switch (method) {
+      case 'strip': return { ...s, v: s.v.replace(trim('^X+|X+$'), '') };
+      case 'rstrip': return { ...s, v: s.v.replace(trim('X+$'), '') };
+      case 'lstrip': return { ...s, v: s.v.replace(trim('^X+'), '') };
+      case 'lower': return { ...s, v: s.v.toLowerCase() };
+      case 'upper': return { ...s, v: s.v.toUpperCase() };
+      case 'format': {
+        let k = 0;
+        let bad: Value | null = null;
+        const v = s.v.replace(/\{([A-Za-z_]\w*|\d*)\}/g, (_, key: string) => {
+          const n = key === '' ? args.positional[k++] : /^\d+$/.test(key) ? args.positional[Number(key)] : args.keywords.get(key);
+          const val = n ? this.eval(n, mod) : unknown(`missing format argument ${key}`);
+          const text = scalarText(val);
+          if (text === undefined) bad = val;
+          return text ?? '';
+        });
+        return bad ? unknown(describe(bad, node.text)) : { t: 'str', v };
+      }
+      default:
+        return unknown(`result of ${clip(node.text)}`);
+    }
+  }
+
+  /** An attribute of an instance of a local class: the keyword it was built with, else the class default. */
+  private instanceAttr(inst: Extract<Value, { t: 'inst' }>, name: string): Value {
+    const given = inst.kwargs.get(name);
+    if (given) return given.value();
+    const fields = classFields(inst.cls.node);
+    const index = fields.indexOf(name);
+    if (index >= 0 && inst.positional[index]) return inst.positional[index]!.value();
+    // pydantic BaseSettings: the environment (and .env) wins over the default.
+    if (this.isSettings(inst.cls.node, inst.cls.mod)) {
+      const prefix = this.settingsPrefix(inst.cls.node, inst.cls.mod);
+      const env = this.envValue(inst.cls.mod, (prefix + name).toUpperCase());
+      if (env.t === 'str') return env;
+    }
+    const attr = this.classAttr(inst.cls.node, inst.cls.mod, name);
+    if (attr) return attr;
+    const method = methodNamed(inst.cls.node, name);
+    if (method) return { t: 'fn', node: method, mod: inst.cls.mod };
+    return this.baseMember(inst.cls.node, inst.cls.mod, name, inst.cls.node);
+  }
+
+  /** A class-level attribute: `name: T = value`, `name = Field(default=…)` / `field(default=…)`. */
+  private classAttr(cls: Node, mod: PyModule, name: string): Value | undefined {
+    const body = cls.childForFieldName('body');
+    if (!body) return undefined;
+    const binds = this.scopeOf(body, mod).get(name);
+    if (!binds) return undefined;
+    const b = binds[binds.length - 1]!;
+    if (b.type === 'function_definition') return { t: 'fn', node: b, mod };
+    const right = b.type === 'assignment' ? b.childForFieldName('right') : null;
+    if (!right) return unknown(`${name} has no default`);
+    if (right.type === 'call') {
+      const fnName = right.childForFieldName('function')?.text ?? '';
+      if (/(^|\.)(field|Field)$/.test(fnName)) {
+        const a = callArgs(right);
+        const d = a.keywords.get('default') ?? (fnName.endsWith('Field') ? a.positional[0] : undefined);
+        if (d) return this.eval(d, mod);
+        const factory = a.keywords.get('default_factory');
+        if (factory) return this.callValue(this.eval(factory, mod), right, { positional: [], keywords: new Map(), splat: false }, mod);
+        return unknown(`${name} has no static default`);
+      }
+    }
+    return this.eval(right, mod);
+  }
+
+  private baseMember(cls: Node, mod: PyModule, name: string, whole: Node): Value {
+    for (const b of classBases(cls)) {
+      const base = this.eval(b, mod);
+      if (base.t === 'class') return this.member(base, name, whole, mod);
+      if (base.t === 'ref' && !SETTINGS_BASES.has([base.module, ...base.path].join('.'))) return this.member(base, name, whole, mod);
+    }
+    return unknown(`${name} is not set statically`);
+  }
+
+  private isSettings(cls: Node, mod: PyModule, depth = 0): boolean {
+    if (depth > 8) return false;
+    return classBases(cls).some((b) => {
+      const v = this.eval(b, mod);
+      if (v.t === 'ref') return /(^|\.)BaseSettings$/.test([v.module, ...v.path].join('.'));
+      return v.t === 'class' && this.isSettings(v.node, v.mod, depth + 1);
+    });
+  }
+
+  private settingsPrefix(cls: Node, mod: PyModule): string {
+    const cfg = this.classAttr(cls, mod, 'model_config');
+    if (cfg?.t === 'dict') {
+      const p = cfg.props.get('env_prefix')?.value();
+      if (p?.t === 'str') return p.v;
+    }
+    const body = cls.childForFieldName('body');
+    const assign = body ? this.scopeOf(body, mod).get('model_config')?.[0] : undefined;
+    const call = assign?.childForFieldName('right');
+    if (call?.type === 'call') {
+      const p = callArgs(call).keywords.get('env_prefix');
+      const v = p ? this.eval(p, mod) : undefined;
+      if (v?.t === 'str') return v.v;
+    }
+    return '';
+  }
+}
+
+const SETTINGS_BASES = new Set(['pydantic.BaseModel', 'pydantic_settings.BaseSettings', 'pydantic.BaseSettings']);
+const BUILTINS = new Set(['str', 'dict', 'int', 'print', 'len', 'list', 'open']);
+
+export interface CallArgs {
+  positional: Node[];
+  keywords: Map<string, Node>;
+  /** A `*args` or `**kwargs` splat is present: arguments we cannot see may be passed. */
+  splat: boolean;
+  /** `**dict` values, to be merged into the keywords when static. */
+  dictSplats?: Node[];
+}
+
+export function callArgs(call: Node): CallArgs {
+  const list = call.childForFieldName('arguments');
+  const out: CallArgs = { positional: [], keywords: new Map(), splat: false };
+  if (!list) return out;
+  if (list.type === 'generator_expression') {
+    out.positional.push(list);
+    return out;
+  }
+  for (const a of list.namedChildren) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name')?.text;
+      const value = a.childForFieldName('value');
+      if (name && value) out.keywords.set(name, value);
+    } else if (a.type === 'list_splat') out.splat = true;
+    else if (a.type === 'dictionary_splat') {
+      out.splat = true;
+      (out.dictSplats ??= []).push(a.namedChildren[0]!);
+    } else out.positional.push(a);
+  }
+  return out;
+}
+
+function paramNames(fn: Node): string[] {
+  const params = fn.childForFieldName('parameters');
+  if (!params) return [];
+  const out: string[] = [];
+  for (const p of params.namedChildren) {
+    if (!p) continue;
+    if (p.type === 'identifier') out.push(p.text);
+    else {
+      const n = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
+      if (n) out.push(n.text);
+    }
+  }
+  return out;
+}
+
+function inBranch(b: Node): boolean {
+  for (let cur = b.parent; cur; cur = cur.parent) {
+    if (SCOPES.has(cur.type)) return false;
+    if (BRANCHES.has(cur.type)) return true;
+  }
+  return false;
+}
+
+/** The expression a function returns when it has exactly one `return` (a factory). */
+export function singleReturn(fn: Node): Node | null {
+  if (fn.type === 'lambda') return fn.childForFieldName('body');
+  const body = fn.childForFieldName('body');
+  if (!body) return null;
+  const returns: Node[] = [];
+  const visit = (n: Node): void => {
+    for (const c of n.namedChildren) {
+      if (!c || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
+      if (c.type === 'return_statement') returns.push(c);
+      else visit(c);
+    }
+  };
+  visit(body);
+  return returns.length === 1 ? (returns[0]!.namedChildren[0] ?? null) : null;
+}
+
+export function classBases(cls: Node): Node[] {
+  const sup = cls.childForFieldName('superclasses');
+  return sup ? sup.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument') : [];
+}
+
+/** Annotated class-level names in order (dataclass fields, for positional construction). */
+function classFields(cls: Node): string[] {
+  const body = cls.childForFieldName('body');
+  const out: string[] = [];
+  for (const st of body?.namedChildren ?? []) {
+    const a = st?.type === 'expression_statement' ? st.namedChildren[0] : null;
+    if (a?.type === 'assignment' && a.childForFieldName('type')) {
+      const left = a.childForFieldName('left');
+      if (left?.type === 'identifier') out.push(left.text);
+    }
+  }
+  return out;
+}
+
+function methodNamed(cls: Node, name: string): Node | undefined {
+  for (const st of cls.childForFieldName('body')?.namedChildren ?? []) {
+    const def = st?.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
+    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
+  }
+  return undefined;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+
+function unescape(text: string): string {
+  return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.|\n)/g, (m, e: string) => {
+    if (e.length > 1 && /^[xuU]/.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
+    return SIMPLE_ESCAPES[e] ?? m;
+  });
+}
+
+export function scalarText(v: Value): string | undefined {
+  return v.t === 'str' ? v.v : v.t === 'num' ? String(v.v) : v.t === 'bool' ? (v.v ? 'True' : 'False') : undefined;
+}
+
+export function describe(v: Value, text: string): string {
+  if (v.t === 'env') return `${v.name} is not set in any .env file`;
+  if (v.t === 'unknown') return v.why;
+  return `${clip(text)} is not a static string`;
+}
+
+export function clip(text: string, max = 40): string {
+  const one = text.replace(/\s+/g, ' ');
+  return one.length > max ? one.slice(0, max - 1) + '…' : one;
+}

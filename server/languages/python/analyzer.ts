@@ -376,7 +376,8 @@ function matchValue(v: Value, ev: Evaluator, depth: number): (PyMatch & { label:
   if (depth > 8) return undefined;
   if (v.t === 'ref') {
     const m = matchPy([v.module, ...v.path].join('.'));
-    return m ? { ...m, label: /^[a-z]|\(\)/.test(m.name) ? `${m.binding.module.split('.').pop()}.${m.name}` : m.name } : undefined;
+    // `requests.get`, `psycopg2.connect`, `requests.Session().get`; classes and LangChain functions by their own name.
+    return m ? { ...m, label: /^[a-z]|\(\)/.test(m.name) && !m.binding.module.startsWith('lang') ? `${m.binding.module}.${m.name}` : m.name } : undefined;
   }
   if (v.t === 'class') {
     for (const b of classBases(v.node)) {

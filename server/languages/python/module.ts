@@ -57,6 +57,10 @@ export function rangeIn(mod: PyModule, node: Node): Range {
 function* statements(block: Node): Generator<Node> {
   for (const st of block.namedChildren) {
     if (!st) continue;
+    if (st.type === 'block') {
+      yield* statements(st);
+      continue;
+    }
     yield st;
     if (['if_statement', 'try_statement', 'with_statement', 'for_statement', 'while_statement', 'elif_clause', 'else_clause', 'except_clause', 'finally_clause', 'block'].includes(st.type)) {
       for (const child of st.namedChildren) if (child && (child.type === 'block' || child.type.endsWith('_clause'))) yield* statements(child);

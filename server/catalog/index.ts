@@ -108,6 +108,11 @@ for (const entry of CATALOG) {
   }
 }
 
+/** Every name segment a Python binding can end a call with ("ChatOpenAI", "get", "from_documents"): a cheap filter before evaluating a callee. */
+export const PY_CALL_NAMES: ReadonlySet<string> = new Set(
+  [...pyByName.keys()].flatMap((k) => k.split('.')).map((seg) => seg.replace(/\(\)$/, '')),
+);
+
 /**
  * The entry a Python symbol constructs, from its dotted name as imported: "langchain_openai.ChatOpenAI",
  * "requests.Session().get". A name matches in its binding's module, its `alsoFrom` modules and their submodules.

@@ -4,7 +4,7 @@
  * statuses, diagnostics and fix data are identical). One tree-sitter parse per file (cached); local
  * imports are followed file by file.
  */
-import { chatEntryForPythonInit, matchPy, type CatalogEntry, type PyBinding, type PyMatch } from '../../catalog/index.js';
+import { chatEntryForPythonInit, matchPy, PY_CALL_NAMES, type CatalogEntry, type PyBinding, type PyMatch } from '../../catalog/index.js';
 import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
 import type { FixData } from '../../scan/types.js';
 import type { Resolution, ResourceUse } from '../../scan/use.js';
@@ -13,7 +13,7 @@ import { hostOf } from '../typescript/analyzer.js';
 import { readCall, readPath, toResolution, writes, type Call } from './args.js';
 import { classBases, Evaluator, type EvalHost, type Value } from './evaluate.js';
 import { parseModule, rangeIn, resolvePyModule, type PyModule } from './module.js';
-import type { Node } from './parser.js';
+import { scanNodes, type Node } from './parser.js';
 
 export interface PyAnalyzerIO {
   readText(file: string): string | null;
@@ -32,6 +32,8 @@ export interface FileAnalysis {
 
 /** How the chain key is read in Python, for the quick fix that routes a client through the gateway. */
 export const PY_KEY_EXPRESSION = 'os.environ["CHAINWARDEN_KEY"]';
+/** Parsed trees kept at most (see trimCache). */
+const MAX_TREES = 64;
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 const MCP_TRANSPORT_URL = new Set(['sse', 'streamable_http', 'http', 'websocket']);
 
@@ -62,7 +64,13 @@ export class PythonAnalyzer implements EvalHost {
 
   module(file: string): PyModule | null {
     for (const s of this.depStack) s.add(file);
-    if (this.modules.has(file)) return this.modules.get(file)!;
+    const cached = this.modules.get(file);
+    if (cached !== undefined) {
+      // Most recently used last, for trimCache.
+      this.modules.delete(file);
+      this.modules.set(file, cached);
+      return cached;
+    }
     const text = this.io.readText(file);
     const mod = text === null ? null : parseModule(file, text);
     this.modules.set(file, mod);
@@ -85,6 +93,7 @@ export class PythonAnalyzer implements EvalHost {
   }
 
   analyze(file: string): FileAnalysis {
+    this.trimCache(file);
     const deps = new Set<string>();
     this.depStack.push(deps);
     try {
@@ -92,30 +101,48 @@ export class PythonAnalyzer implements EvalHost {
       if (!mod) return { uses: [], secrets: [], deps: [], parseErrors: 0 };
       const uses: ResourceUse[] = [];
       const secrets: SecretHit[] = [];
-      const cursor = mod.root.walk();
-      // Iterative pre-order walk: deep files must not overflow the stack.
-      for (;;) {
-        const node = cursor.currentNode;
-        if (node.type === 'call') uses.push(...this.usesAt(node, mod));
-        else if (node.type === 'string' && !node.children.some((c) => c?.type === 'interpolation')) {
-          const v = this.ev.eval(node, mod);
-          if (v.t === 'str') {
-            const hit = classifySecret(v.v, fieldNameOf(node), rangeIn(mod, node));
-            if (hit) secrets.push(hit);
-          }
-        }
-        if (node.type !== 'string' && cursor.gotoFirstChild()) continue;
-        while (!cursor.gotoNextSibling()) {
-          if (!cursor.gotoParent()) {
-            cursor.delete();
-            deps.delete(file);
-            return { uses, secrets, deps: [...deps].sort(), parseErrors: mod.parseErrors };
-          }
-        }
+      const callNames = this.callNamesOf(mod);
+      const { calls, strings } = scanNodes(mod.root);
+      for (const { call, name } of calls) if (callNames.has(name)) uses.push(...this.usesAt(call, mod));
+      for (const s of strings) {
+        const hit = this.secretAt(s, mod);
+        if (hit) secrets.push(hit);
       }
+      return { uses, secrets, deps: [...deps].filter((d) => d !== file).sort(), parseErrors: mod.parseErrors };
     } finally {
       this.depStack.pop();
     }
+  }
+
+  /** Names a call in this file must end with to possibly be a catalog construct: catalog names, imported aliases, local classes. */
+  private callNamesOf(mod: PyModule): ReadonlySet<string> {
+    const extra = [...mod.imports.keys(), ...[...mod.bindings].filter(([, b]) => b.some((n) => n.type === 'class_definition')).map(([k]) => k)];
+    return extra.length ? new Set([...PY_CALL_NAMES, ...extra]) : PY_CALL_NAMES;
+  }
+
+  private secretAt(node: Node, mod: PyModule): SecretHit | null {
+    if (node.endIndex - node.startIndex < 10) return null; // shorter than any credential
+    if (node.namedChildren.some((c) => c?.type === 'interpolation')) return null;
+    const v = this.ev.eval(node, mod);
+    if (v.t !== 'str') return null;
+    // Known formats first; the field name is only needed for the high-entropy rule.
+    return classifySecret(v.v, null, rangeIn(mod, node)) ?? (v.v.length >= 12 && !/\s/.test(v.v) ? classifySecret(v.v, fieldNameOf(node), rangeIn(mod, node)) : null);
+  }
+
+  /**
+   * Parsed trees live in WebAssembly memory; a scan of thousands of files keeps only the most recently
+   * used ones (files others import stay warm) and re-parses the rest on demand. Evicting drops the
+   * evaluator's caches, which may hold nodes of the evicted trees.
+   */
+  private trimCache(keep: string): void {
+    if (this.modules.size <= MAX_TREES) return;
+    for (const [file, mod] of this.modules) {
+      if (this.modules.size <= MAX_TREES * 0.75) break;
+      if (file === keep) continue;
+      mod?.tree.delete();
+      this.modules.delete(file);
+    }
+    this.ev = new Evaluator(this);
   }
 
   private usesAt(node: Node, mod: PyModule): ResourceUse[] {

@@ -4,11 +4,12 @@
  * synchronous, which is what the Workspace API needs (see Workspace.ready()).
  */
 import { createRequire } from 'node:module';
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
 
 export type { Node, Tree };
 
 let parser: Parser | null = null;
+let scanQuery: Query | null = null;
 let loading: Promise<void> | null = null;
 
 /** Loads web-tree-sitter and the tree-sitter-python grammar; later calls return the same promise. */
@@ -19,6 +20,9 @@ export function initPythonParser(): Promise<void> {
     const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
     const p = new Parser();
     p.setLanguage(language);
+    // What the analyzer visits: calls (with the callee's last name) and string literals. A query runs
+    // inside WebAssembly and hands back only these nodes, instead of a JavaScript walk over every node.
+    scanQuery = new Query(language, '(call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call (string) @string');
     parser = p;
   })();
   return loading;
@@ -42,4 +46,25 @@ export function parsePython(text: string): Tree {
   const tree = parser.parse(text);
   if (!tree) throw new Error('tree-sitter returned no tree');
   return tree;
+}
+
+export interface ScanNodes {
+  /** Calls, with the callee's last name (`ChatOpenAI`, `get` for `requests.Session().get`). */
+  calls: Array<{ call: Node; name: string }>;
+  strings: Node[];
+}
+
+/** The calls and string literals of a tree, in source order. */
+export function scanNodes(root: Node): ScanNodes {
+  if (!scanQuery) throw new PythonNotReadyError();
+  const out: ScanNodes = { calls: [], strings: [] };
+  for (const m of scanQuery.matches(root)) {
+    if (m.patternIndex === 1) out.strings.push(m.captures[0]!.node);
+    else {
+      const call = m.captures.find((c) => c.name === 'call')?.node;
+      const name = m.captures.find((c) => c.name === 'name')?.node;
+      if (call && name) out.calls.push({ call, name: name.text });
+    }
+  }
+  return out;
 }

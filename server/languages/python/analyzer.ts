@@ -126,7 +126,11 @@ export class PythonAnalyzer implements EvalHost {
     const v = this.ev.eval(node, mod);
     if (v.t !== 'str') return null;
     // Known formats first; the field name is only needed for the high-entropy rule.
-    return classifySecret(v.v, null, rangeIn(mod, node)) ?? (v.v.length >= 12 && !/\s/.test(v.v) ? classifySecret(v.v, fieldNameOf(node), rangeIn(mod, node)) : null);
+    const known = classifySecret(v.v, null, rangeIn(mod, node));
+    if (known || v.v.length < 12 || /\s/.test(v.v)) return known;
+    // The high-entropy rule also needs a secret-like name; look the name up only for values that pass the value tests.
+    if (!classifySecret(v.v, 'token', rangeIn(mod, node))) return null;
+    return classifySecret(v.v, fieldNameOf(node), rangeIn(mod, node));
   }
 
   /**

@@ -57,6 +57,8 @@ export class Evaluator {
   private depth = 0;
   private readonly active = new Set<string>();
   private readonly scopes = new Map<string, Map<string, Node[]>>();
+  /** Values of module-level names by file and name: config modules are read by every file that imports them. */
+  private readonly exported = new Map<string, Value>();
   /** Files read while evaluating, for dependency tracking. */
   readonly touched = new Set<string>();
 
@@ -342,8 +344,19 @@ export class Evaluator {
   /** What a local module binds to `name` at its top level. */
   exportValue(file: string, name: string, seen = new Set<string>()): Value {
     const key = `${file}\0${name}`;
+    const cached = this.exported.get(key);
+    if (cached) {
+      this.host.module(file); // records the dependency
+      return cached;
+    }
     if (seen.has(key)) return unknown('circular import');
     seen.add(key);
+    const v = this.exportValueUncached(file, name, seen);
+    if (this.active.size === 0 || !(v.t === 'unknown' && /circular/.test(v.why))) this.exported.set(key, v);
+    return v;
+  }
+
+  private exportValueUncached(file: string, name: string, seen: Set<string>): Value {
     const mod = this.host.module(file);
     this.touched.add(file);
     if (!mod) return unknown(`cannot read ${file}`);

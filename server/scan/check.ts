@@ -10,6 +10,7 @@ import type { Resolution, ResourceUse } from './use.js';
 import type { SecretHit } from './secrets.js';
 import type { Finding, FixData, ScanSeverity, ScanStatus } from './types.js';
 import { ruleForStatus } from './rules.js';
+import { hasCompleteOrigin } from './use.js';
 
 interface Endpoint {
   scheme: string;
@@ -55,7 +56,8 @@ type Route =
   | { via: 'gateway'; connection: string; rest: string }
   | { via: 'gateway-unknown'; name: string }
   | { via: 'direct'; connection: string | null }
-  | { via: 'unresolved'; why: string };
+  | { via: 'unresolved'; why: string }
+  | { via: 'local' };
 
 export class PolicyChecker {
   readonly compiled: CompiledPolicy | undefined;
@@ -98,7 +100,8 @@ export class PolicyChecker {
     const chain = this.chainFor(use.file);
     const d = use.describedBy;
     const targetText = targetOf(use.target);
-    const who = use.provider && !use.label.includes(use.provider) ? `${use.label} (${use.provider})` : use.label;
+    // A provider derived from the target (raw HTTP, MCP, SQL drivers) is already in the message's target.
+    const who = use.provider && use.entry.provider !== null && !use.label.includes(use.provider) ? `${use.label} (${use.provider})` : use.label;
     const fix: FixData = {};
     if (use.target.state !== 'default' && use.target.range) fix.baseUrlRange = use.target.range;
     if (use.optionsRange) fix.optionsRange = use.optionsRange;
@@ -106,16 +109,21 @@ export class PolicyChecker {
     else if (d.endpoint.fixProperty) fix.baseUrlProperty = d.endpoint.fixProperty;
     if (use.credential && use.credential.state !== 'default' && use.credential.range) fix.apiKeyRange = use.credential.range;
     if (use.credential?.env) fix.envVar = use.credential.env;
-    const base = { file: relFile, ...use.range, kind: use.entry.kind, provider: use.provider, target: targetText, chain, catalogId: use.entry.id };
+    const base: Omit<Finding, 'connection' | 'status' | 'rule' | 'severity' | 'message' | 'code'> = { file: relFile, ...use.range, kind: use.entry.kind, provider: use.provider, target: targetText, chain, catalogId: use.entry.id };
     const finish = (status: ScanStatus, connection: string | null, rule: string | null, message: string): Finding => {
       if (connection) fix.connection = connection;
       return { ...base, connection, status, rule, severity: this.severity(status), message, code: ruleForStatus(status).code, catalogId: use.entry.id, fix };
     };
-    if (!this.policy || !this.compiled) return finish('unknown', null, null, `${who}${targetText ? ` → ${targetText}` : ''}: no chainwarden.yaml, so the policy cannot be checked`);
+    if (!this.policy || !this.compiled) {
+      const why = unresolvedReason(use.target);
+      const where = why ? ` (endpoint not resolvable statically: ${why})` : targetText ? ` → ${targetText}` : '';
+      return finish('unknown', null, null, `${who}${where}: no chainwarden.yaml, so the policy cannot be checked`);
+    }
 
     const route = this.route(use);
     const gatewayUrl = (conn: string | null): string | undefined => this.gatewayUrlFor(use, conn);
     if (route.via === 'unresolved') return finish('unknown', null, null, `${who}: the endpoint cannot be resolved statically (${route.why})`);
+    if (route.via === 'local') return finish('unknown', null, null, `${who} opens a local database file (${targetText}): not a network resource, so no connection can cover it`);
     if (route.via === 'gateway-unknown') return finish('unapproved', null, null, `${who} goes through the gateway to "/${route.name}", but the policy has no connection named "${route.name}"`);
     if (route.via === 'direct') {
       const g = gatewayUrl(route.connection);
@@ -125,21 +133,31 @@ export class PolicyChecker {
       return finish('unapproved', null, null, `${who} calls ${where}, which no connection in the policy covers`);
     }
     const conn = this.policy.connections[route.connection]!;
+    // Behind the gateway, a raw client's real provider is the connection's upstream, not the gateway's address.
+    if (use.entry.provider === null && use.describedBy.provider === null) base.provider = conn.provider ?? parseEndpoint(conn.upstream)?.host ?? base.provider;
     const ownSecret = this.holdsProviderSecret(use, conn);
     if (ownSecret) return finish('bypass', route.connection, null, `${who} goes through the gateway but holds the provider's own credential (${ownSecret}); pass the chain key and let the gateway inject the real one`);
     const op = this.operationFor(use, route.rest);
     if (!op) return finish('unknown', route.connection, null, `${who}: no representative operation to check on connection "${route.connection}"`);
-    const opText = formatOp(op);
+    const opText = formatOp(op) + (use.target.state === 'set' && use.target.partial ? '…' : '');
     fix.operation = opText;
     const decision = evaluate(this.compiled, { chain, groups: [], connection: route.connection, operation: op });
+    const partialPath = use.target.state === 'set' && use.target.partial !== undefined;
+    if (partialPath && op.kind === 'http' && !this.prefixDecidesAll(route.connection, chain, op.method, op.path)) {
+      return finish('unknown', route.connection, null, `${who} goes through the gateway (connection "${route.connection}"), but only the start of its path is static (${opText}) and the policy treats paths under it differently`);
+    }
     const chainText = chain ? `chain "${chain}"` : 'this file (it belongs to no chain)';
     if (decision.effect === 'allow' || decision.effect === 'flag') {
       return finish('approved', route.connection, decision.rule, `${who} goes through the gateway (connection "${route.connection}"): ${opText} is ${decision.effect === 'flag' ? 'allowed and flagged' : 'allowed'} by rule "${decision.rule}"`);
     }
     if (decision.effect === 'approve') return finish('needs-approval', route.connection, decision.rule, `${who} goes through the gateway (connection "${route.connection}"): ${opText} needs approval (rule "${decision.rule}")`);
-    if (op.kind === 'mcp') {
-      const partial = this.partialMcpRule(route.connection, chain);
-      if (partial) return finish('approved', route.connection, partial, `${who} goes through the gateway (connection "${route.connection}"): some tools are allowed by rule "${partial}"`);
+    // An MCP client or an HTTP client instance (axios.create) has no single operation: it is approved when the
+    // chain may do something on the connection; each call is still checked by the gateway.
+    const clientOnly = op.kind === 'mcp' || (use.entry.kind === 'http' && !use.method);
+    if (clientOnly) {
+      const partial = this.partialRule(route.connection, chain);
+      const what = op.kind === 'mcp' ? 'some tools are' : 'some operations are';
+      if (partial) return finish('approved', route.connection, partial, `${who} goes through the gateway (connection "${route.connection}"): ${what} allowed by rule "${partial}"`);
     }
     const why = decision.reasons.length ? decision.reasons[0] : decision.errors[0] ?? 'no rule allows it';
     return finish('unapproved', route.connection, decision.rule, `${who} goes through the gateway (connection "${route.connection}"), but ${opText} is not allowed for ${chainText}: ${why}`);
@@ -148,8 +166,11 @@ export class PolicyChecker {
   private route(use: ResourceUse): Route {
     const policy = this.policy!;
     const t = use.target;
+    const why = unresolvedReason(t);
+    if (why) return { via: 'unresolved', why };
     if (t.state === 'unresolved') return { via: 'unresolved', why: t.why };
     if (t.value === null) return { via: 'direct', connection: this.connectionByProvider(use.provider) };
+    if (t.value.startsWith('sqlite:')) return { via: 'local' };
     if (t.value.startsWith('stdio:')) {
       const hit = Object.values(policy.connections).find((c) => c.upstream === t.value);
       return { via: 'direct', connection: hit?.name ?? null };
@@ -181,7 +202,10 @@ export class PolicyChecker {
   }
 
   private holdsProviderSecret(use: ResourceUse, conn: Connection): string | null {
-    const env = use.credential && use.credential.state !== 'default' ? use.credential.env : undefined;
+    const c = use.credential;
+    // A literal in the provider's own key format (sk-… for OpenAI) is the provider's key, wherever it is sent.
+    if (c?.state === 'set' && c.keyOf && c.keyOf === use.provider) return `a hard-coded ${use.provider} key`;
+    const env = c && c.state !== 'default' ? c.env : undefined;
     if (!env) return null;
     const own = new Set(use.describedBy.credential?.env ?? []);
     const templates = conn.type === 'postgres' ? [conn.credential.password] : [conn.auth.inject?.value];
@@ -200,10 +224,39 @@ export class PolicyChecker {
     return { kind: 'http', method: op.method, path };
   }
 
-  private partialMcpRule(connection: string, chain: string | null): string | null {
+  /**
+   * For a path known only up to a prefix: whether every rule pattern for this chain and method either covers
+   * all paths under the prefix (`/v1/**`) or none of them, so the decision for the prefix is the decision for all.
+   */
+  private prefixDecidesAll(connection: string, chain: string | null, method: string, prefix: string): boolean {
+    for (const r of this.policy!.rules) {
+      if (!r.connections.includes(connection) || !this.ruleAppliesTo(r.chains, chain)) continue;
+      for (const pattern of [...r.allow, ...r.deny, ...r.flag, ...(r.approve?.ops ?? [])]) {
+        const m = /^\s*([A-Za-z*|]+)\s+(\S+)\s*$/.exec(pattern);
+        const text = pattern.trim();
+        if (text === '*' || text === '**') continue;
+        if (!m) return false;
+        const methods = m[1]!.toUpperCase().split('|');
+        if (!methods.includes('*') && !methods.includes(method)) continue;
+        const glob = m[2]!;
+        const literal = glob.split(/[*?]/)[0]!;
+        const coversAll = glob.endsWith('/**') && !/[*?]/.test(glob.slice(0, -3)) && prefix.startsWith(glob.slice(0, -2));
+        const disjoint = !literal.startsWith(prefix) && !prefix.startsWith(literal);
+        if (!coversAll && !disjoint) return false;
+      }
+    }
+    return true;
+  }
+
+  private ruleAppliesTo(chains: string[] | undefined, chain: string | null): boolean {
+    if (!chains) return false;
+    return chains.some((c) => c === '*' || c === chain || (chain !== null && /[*?]/.test(c) && compileGlob(c, '/').test(chain)));
+  }
+
+  private partialRule(connection: string, chain: string | null): string | null {
     for (const r of this.policy!.rules) {
       if (!r.connections.includes(connection) || (!r.allow.length && !r.flag.length)) continue;
-      if (!r.chains || r.chains.some((c) => c === '*' || c === chain || (chain !== null && /[*?]/.test(c) && compileGlob(c, '/').test(chain)))) return r.name;
+      if (this.ruleAppliesTo(r.chains, chain)) return r.name;
     }
     return null;
   }
@@ -226,8 +279,16 @@ export class PolicyChecker {
   }
 }
 
+/** Why a target cannot be routed, or null: unresolved, or a prefix that stops before the host ends. */
+function unresolvedReason(r: Resolution): string | null {
+  if (r.state === 'unresolved') return r.why;
+  if (r.state === 'set' && r.partial && !hasCompleteOrigin(r.value)) return `only "${displayTarget(r.value)}…" is static (${r.partial.why})`;
+  return null;
+}
+
 function targetOf(r: Resolution): string | null {
   if (r.state === 'unresolved' || r.value === null) return null;
+  if (r.state === 'set' && r.partial) return hasCompleteOrigin(r.value) ? displayTarget(r.value) + '…' : null;
   return displayTarget(r.value);
 }
 

@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative, isAbsolute } from 'node:path';
 
 /** Files read in each directory, highest priority first. `.env.example` documents the expected values. */
-export const ENV_FILES = ['.env.local', '.env', '.env.development', '.env.example'];
+export const ENV_FILES = ['.env.local', '.env', '.env.development', '.env.example', '.env.sample', '.env.template'];
+/** Template files: their placeholder values (`your-key`, `<url>`, `...`) are not values. */
+const TEMPLATE_FILES = new Set(['.env.example', '.env.sample', '.env.template']);
+const PLACEHOLDER_VALUE = /your[-_ ]|<[^>]*>|\.\.\.|…|x{4,}|changeme|replace[-_ ]?me|^\s*$/i;
 
 export function parseDotenv(text: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -54,7 +57,8 @@ export class EnvFiles {
     for (const name of ENV_FILES) {
       const text = this.readText(join(dir, name));
       if (text === null) continue;
-      for (const [k, v] of parseDotenv(text)) if (!map.has(k)) map.set(k, v);
+      const template = TEMPLATE_FILES.has(name);
+      for (const [k, v] of parseDotenv(text)) if (!map.has(k) && !(template && PLACEHOLDER_VALUE.test(v))) map.set(k, v);
     }
     this.byDir.set(dir, map);
     return map;

@@ -45,8 +45,8 @@ export const SECRET_DETECTORS: readonly Detector[] = [
   { id: 'private-key', label: 'private key', provider: null, pattern: /^-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/, prefix: 10, envVar: 'PRIVATE_KEY' },
 ];
 
-/** Names whose value is a credential. */
-const SECRET_NAME = /(?:api[_-]?key|apikey|access[_-]?key|secret|token|passw(?:or)?d|pwd|credential|auth[_-]?key|private[_-]?key)/i;
+/** Names whose value is a credential: they end in key/token/secret/password (`apiKey`, `clientSecret`, not `secretName`). */
+const SECRET_NAME = /(?:api[_-]?key|apikey|access[_-]?key|secret(?:[_-]?key)?|token|passw(?:or)?d|pwd|credentials?|auth[_-]?key|private[_-]?key)$/i;
 /** Values that are obviously not real: placeholders, env names, templates. */
 const PLACEHOLDER = /^(?:your[-_ ]|<.*>$|x{4,}|\*{3,}|changeme|replace[-_ ]?me|example|dummy|test|placeholder|todo|none|null|undefined|\$\{)/i;
 

@@ -8,7 +8,7 @@ import type { FixData, Range } from './types.js';
 /** A value the analysis found (or not) for an endpoint or credential. */
 export type Resolution =
   /** Written in the code (or a config module / .env value it reads). */
-  | { state: 'set'; value: string; env?: string; range?: Range }
+  | { state: 'set'; value: string; env?: string; range?: Range; partial?: { why: string }; keyOf?: string }
   /** Written, but not resolvable statically. */
   | { state: 'unresolved'; why: string; env?: string; range?: Range }
   /** Not written: the SDK's default (environment variable or the provider's endpoint) applies. */
@@ -39,4 +39,9 @@ export interface ResourceUse {
    * entry's JavaScript one (Python: `base_url=` keyword arguments). `baseUrlProperty` here replaces the entry's `fixProperty`.
    */
   fix?: Pick<FixData, 'baseUrlProperty' | 'syntax' | 'keyProperty' | 'keyExpression'>;
+}
+
+/** Whether a URL prefix already holds its whole origin (`https://host/…`, not `https://api.`). */
+export function hasCompleteOrigin(prefix: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+[/?#]/i.test(prefix);
 }

@@ -3,14 +3,10 @@
  * The CLI scans once; the language server keeps one and calls analyzeFile on each change.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compileGlob, loadPolicyFile, type Policy } from '../../gateway/policy/index.js';
 import type { PolicyDiagnostic as Diagnostic } from '../../gateway/policy/diagnostics.js';
-import { TypeScriptAnalyzer } from '../languages/typescript/analyzer.js';
-import { SOURCE_EXTENSIONS } from '../languages/typescript/module.js';
-import { PythonAnalyzer } from '../languages/python/analyzer.js';
-import { PYTHON_EXTENSIONS } from '../languages/python/module.js';
-import { initPythonParser } from '../languages/python/parser.js';
+import { LANGUAGES, languageFor, type LanguageAnalyzer, type LanguageIO } from '../languages/index.js';
 import { PolicyChecker } from './check.js';
 import { EnvFiles } from './env.js';
 import type { Finding } from './types.js';
@@ -31,11 +27,13 @@ export class Workspace {
   readonly root: string;
   /** Problems loading `policyFile`, if any (the scan then runs without a policy). */
   policyDiagnostics: Diagnostic[] = [];
+  /** Files whose analysis failed (an internal error), with the error message; they have no findings. */
+  readonly errors = new Map<string, string>();
   private checker: PolicyChecker;
   private readonly overlays = new Map<string, string>();
   private readonly env: EnvFiles;
-  private readonly analyzer: TypeScriptAnalyzer;
-  private readonly python: PythonAnalyzer;
+  private readonly analyzers = new Map<string, LanguageAnalyzer>();
+  private readonly io: LanguageIO;
   private readonly deps = new Map<string, readonly string[]>();
   private exclude: Array<{ test(v: string): boolean }> = [];
 
@@ -50,18 +48,16 @@ export class Workspace {
     this.checker = new PolicyChecker(policy);
     this.setExcludes(policy);
     this.env = new EnvFiles(this.root, (f) => this.readText(f));
-    const io = { readText: (f: string) => this.readText(f), env: (f: string, n: string) => this.env.get(f, n), fileExists: (f: string) => this.overlays.has(f) || isFile(f) };
-    this.analyzer = new TypeScriptAnalyzer(io);
-    this.python = new PythonAnalyzer({ ...io, root: this.root });
+    this.io = { root: this.root, readText: (f) => this.readText(f), env: (f, n) => this.env.get(f, n), fileExists: (f) => this.overlays.has(f) || isFile(f) };
   }
 
   /**
-   * Initialises the language modules that load asynchronously (the Python parser is WebAssembly), once per
-   * process. Await it before the first analyzeFile/scanAll that may meet a .py or .ipynb file:
-   * `const ws = await new Workspace(opts).ready()`. TypeScript analysis needs nothing.
+   * Initialises the language modules that load asynchronously (Python's parser is WebAssembly), once per
+   * process: `const ws = await new Workspace(opts).ready()`. Until it resolves, .py/.ipynb files are
+   * reported in `errors` with no findings; TypeScript needs nothing.
    */
   async ready(): Promise<this> {
-    await initPythonParser();
+    await Promise.all(LANGUAGES.map((l) => l.ready?.()));
     return this;
   }
 
@@ -79,8 +75,17 @@ export class Workspace {
   analyzeFile(path: string, text?: string): Finding[] {
     const file = resolve(this.root, path);
     if (text !== undefined) this.setText(file, text);
-    if (!isSourceFile(file)) return [];
-    const result = isPythonFile(file) ? this.python.analyze(file) : this.analyzer.analyze(file);
+    const analyzer = this.analyzerFor(file);
+    if (!analyzer) return [];
+    let result;
+    try {
+      result = analyzer.analyze(file);
+    } catch (e) {
+      // One file the analysis cannot handle must not stop a scan; it is reported, with nothing guessed.
+      this.errors.set(file, (e as Error).message);
+      return [];
+    }
+    this.errors.delete(file);
     this.deps.set(file, result.deps);
     const rel = this.relative(file);
     const findings = [...result.uses.map((u) => this.checker.checkUse(u, rel)), ...result.secrets.map((s) => this.checker.checkSecret(s, file, rel))];
@@ -106,12 +111,11 @@ export class Workspace {
     const file = resolve(this.root, path);
     if (EnvFiles.isEnvFile(file)) {
       this.env.invalidate();
-      this.analyzer.invalidateValues();
-      this.python.invalidateValues();
+      for (const a of this.analyzers.values()) a.invalidateValues();
       return;
     }
-    this.analyzer.invalidate(file, createdOrDeleted);
-    this.python.invalidate(file, createdOrDeleted);
+    // A file of one language can be read by another's analysis (a .js config imported from .ts): tell them all.
+    for (const a of this.analyzers.values()) a.invalidate(file, createdOrDeleted);
   }
 
   /** Files whose findings may change when `path` changes: files that import it (directly or not), or every file for a .env file. */
@@ -176,6 +180,14 @@ export class Workspace {
     this.exclude = (policy?.scan.exclude ?? []).map((g) => compileGlob(g.replace(/^\.\//, ''), '/'));
   }
 
+  private analyzerFor(file: string): LanguageAnalyzer | undefined {
+    const lang = languageFor(file);
+    if (!lang) return undefined;
+    let a = this.analyzers.get(lang.name);
+    if (!a) this.analyzers.set(lang.name, (a = lang.create(this.io)));
+    return a;
+  }
+
   private readText(file: string): string | null {
     const o = this.overlays.get(file);
     if (o !== undefined) return o;
@@ -187,14 +199,8 @@ export class Workspace {
   }
 }
 
-/** Files the Python module analyses (.py, .pyi, .ipynb notebooks). */
-export function isPythonFile(file: string): boolean {
-  return PYTHON_EXTENSIONS.includes(extname(file));
-}
-
 export function isSourceFile(file: string): boolean {
-  if (isPythonFile(file)) return true;
-  return SOURCE_EXTENSIONS.includes(extname(file)) && !file.endsWith('.d.ts') && !file.endsWith('.d.mts') && !file.endsWith('.d.cts');
+  return LANGUAGES.some((l) => l.handles(file));
 }
 
 function isFile(f: string): boolean {

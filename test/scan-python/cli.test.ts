@@ -46,5 +46,5 @@ test('scan of one .py file: text output, positions relative to the current direc
   const r = runCli(['scan', 'agents/graph.py', '--policy', 'chainwarden.yaml'], { cwd: HELPDESK });
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stdout, /^agents\/graph\.py:17:10: warning: TavilySearch \(tavily\) calls https:\/\/api\.tavily\.com directly/m);
-  assert.match(r.stdout, /^agents\/graph\.py:24:12: error: requests\.get \(crm\.internal\.example\)/m);
+  assert.match(r.stdout, /^agents\/graph\.py:24:12: error: requests\.get calls https:\/\/crm\.internal\.example\/api\/customers/m);
 });

@@ -52,3 +52,11 @@ for (const entry of CATALOG.filter((e) => e.js?.length)) {
     assert.deepEqual(ws.analyzeFile(file).map((f) => `${f.catalogId}@${f.line}:${f.column}`), []);
   });
 }
+
+test('docs/scanner.md lists every catalog entry', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { REPO_ROOT } = await import('../helpers/paths.js');
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'scanner.md'), 'utf8');
+  for (const e of CATALOG) assert.ok(doc.includes(`| \`${e.id}\` |`), `docs/scanner.md does not list ${e.id}`);
+  for (const h of ['## Statuses and diagnostic rules', '## How a use is checked', '## Resolution rules', '## Hard-coded secrets', '### Adding an integration']) assert.ok(doc.includes(h), `docs/scanner.md lacks "${h}"`);
+});

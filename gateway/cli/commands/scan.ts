@@ -47,6 +47,7 @@ export const scan: Command = {
     }
     if (!policyFile) ctx.err('warning: no chainwarden.yaml found; resources are listed but not checked');
     const findings = ws.scanAll(paths.length ? paths : undefined);
+    for (const [file, message] of ws.errors) ctx.err(`${ws.relative(file)}: warning: not analysed: ${message}`);
     if (format === 'json') ctx.out(JSON.stringify(toScanJson(findings), null, 2));
     else if (format === 'sarif') ctx.out(JSON.stringify(toSarif(findings, { root, version: version() }), null, 2));
     else ctx.out(formatText(findings));

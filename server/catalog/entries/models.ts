@@ -59,18 +59,19 @@ const PY_BEDROCK = {
 };
 const PY_COHERE = { module: 'langchain_cohere', endpoint: ['base_url'], credential: ['cohere_api_key', 'api_key'], model: ['model'], fixProperty: 'base_url', keyProperty: 'cohere_api_key' };
 
-function openaiCompatible(id: string, title: string, provider: string, module: string, exportName: string, base: string, keyEnv: string, suffix: string, init?: string, python?: PyBinding): CatalogEntry {
+function openaiCompatible(id: string, title: string, provider: string, module: string | [string, ...string[]], exportName: string, base: string, keyEnv: string, suffix: string, init?: string, python?: PyBinding): CatalogEntry {
+  const [first, ...alsoFrom] = typeof module === 'string' ? [module] : module;
   return {
     id,
     title,
     kind: 'chat_model',
     provider,
-    js: [{ module, exports: [exportName] }],
+    js: [{ module: first, exports: [exportName], ...(alsoFrom.length ? { alsoFrom } : {}) }],
     ...(python ? { python: [python] } : {}),
     endpoint: { from: ['0.baseURL', '0.baseUrl', '0.configuration.baseURL'], default: base, fixProperty: 'configuration.baseURL', gatewaySuffix: suffix },
     credential: { from: ['0.apiKey'], env: [keyEnv] },
     model: MODEL,
-    operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
+    operation: exportName.endsWith('Embeddings') ? { kind: 'http', method: 'POST', path: '/embeddings' } : { kind: 'http', method: 'POST', path: '/chat/completions' },
     ...(init ? { initChatModel: { provider: init } } : {}),
   };
 }
@@ -220,24 +221,32 @@ export const MODEL_ENTRIES: CatalogEntry[] = [
     endpoint: COHERE_ENDPOINT, credential: { from: ['0.apiKey'], env: ['COHERE_API_KEY'] }, model: MODEL,
     operation: { kind: 'http', method: 'POST', path: '/v2/embed' },
   },
-  openaiCompatible('fireworks.chat', 'Fireworks chat model', 'fireworks', '@langchain/community/chat_models/fireworks', 'ChatFireworks', 'https://api.fireworks.ai/inference/v1', 'FIREWORKS_API_KEY', '/inference/v1', 'fireworks',
+  openaiCompatible('fireworks.chat', 'Fireworks chat model', 'fireworks', ['@langchain/fireworks', '@langchain/community/chat_models/fireworks'], 'ChatFireworks', 'https://api.fireworks.ai/inference/v1', 'FIREWORKS_API_KEY', '/inference/v1', 'fireworks',
     { module: 'langchain_fireworks', names: ['ChatFireworks'], endpoint: ['base_url', 'fireworks_api_base'], credential: ['api_key', 'fireworks_api_key'], credentialEnv: [], model: PY_MODEL, fixProperty: 'base_url', keyProperty: 'api_key' }),
-  openaiCompatible('togetherai.chat', 'Together AI chat model', 'togetherai', '@langchain/community/chat_models/togetherai', 'ChatTogetherAI', 'https://api.together.xyz/v1', 'TOGETHER_AI_API_KEY', '/v1', 'together',
+  { ...openaiCompatible('fireworks.embeddings', 'Fireworks embeddings', 'fireworks', ['@langchain/fireworks', '@langchain/community/embeddings/fireworks'], 'FireworksEmbeddings', 'https://api.fireworks.ai/inference/v1', 'FIREWORKS_API_KEY', '/inference/v1', undefined,
+    { module: 'langchain_fireworks', names: ['FireworksEmbeddings'], endpoint: ['base_url'], credential: ['api_key', 'fireworks_api_key'], model: ['model'], fixProperty: 'base_url', keyProperty: 'api_key' }), kind: 'embeddings' },
+  openaiCompatible('togetherai.chat', 'Together AI chat model', 'togetherai', ['@langchain/together-ai', '@langchain/community/chat_models/togetherai'], 'ChatTogetherAI', 'https://api.together.xyz/v1', 'TOGETHER_AI_API_KEY', '/v1', 'together',
     { module: 'langchain_together', names: ['ChatTogether'], endpoint: ['base_url', 'together_api_base'], credential: ['api_key', 'together_api_key'], credentialEnv: ['TOGETHER_API_KEY'], model: PY_MODEL, fixProperty: 'base_url', keyProperty: 'api_key' }),
+  { ...openaiCompatible('togetherai.embeddings', 'Together AI embeddings', 'togetherai', ['@langchain/together-ai', '@langchain/community/embeddings/togetherai'], 'TogetherAIEmbeddings', 'https://api.together.xyz/v1', 'TOGETHER_AI_API_KEY', '/v1', undefined,
+    { module: 'langchain_together', names: ['TogetherEmbeddings'], endpoint: ['base_url', 'together_api_base'], credential: ['api_key', 'together_api_key'], credentialEnv: ['TOGETHER_API_KEY'], model: ['model'], fixProperty: 'base_url', keyProperty: 'api_key' }), kind: 'embeddings' },
   openaiCompatible('deepseek.chat', 'DeepSeek chat model', 'deepseek', '@langchain/deepseek', 'ChatDeepSeek', 'https://api.deepseek.com', 'DEEPSEEK_API_KEY', '', 'deepseek',
     { module: 'langchain_deepseek', names: ['ChatDeepSeek'], endpoint: ['base_url', 'api_base'], credential: ['api_key'], credentialEnv: [], model: PY_MODEL, fixProperty: 'base_url', keyProperty: 'api_key' }),
   openaiCompatible('xai.chat', 'xAI chat model', 'xai', '@langchain/xai', 'ChatXAI', 'https://api.x.ai/v1', 'XAI_API_KEY', '/v1', 'xai',
     { module: 'langchain_xai', names: ['ChatXAI'], endpoint: ['base_url', 'xai_api_base'], credential: ['api_key', 'xai_api_key'], credentialEnv: [], model: PY_MODEL, fixProperty: 'base_url', keyProperty: 'api_key' }),
   {
     id: 'openai.sdk', title: 'OpenAI SDK client', kind: 'chat_model', provider: 'openai',
+    js: [{ module: 'openai', exports: ['default', 'OpenAI'] }],
     python: [{ module: 'openai', names: ['OpenAI', 'AsyncOpenAI'], endpoint: ['base_url'], credential: ['api_key'], fixProperty: 'base_url', keyProperty: 'api_key' }],
-    endpoint: OPENAI_ENDPOINT, credential: OPENAI_KEY,
+    endpoint: { from: ['0.baseURL'], env: ['OPENAI_BASE_URL'], default: 'https://api.openai.com/v1', fixProperty: 'baseURL', gatewaySuffix: '/v1' },
+    credential: { from: ['0.apiKey'], env: ['OPENAI_API_KEY'] },
     operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
   },
   {
     id: 'anthropic.sdk', title: 'Anthropic SDK client', kind: 'chat_model', provider: 'anthropic',
+    js: [{ module: '@anthropic-ai/sdk', exports: ['default', 'Anthropic'] }],
     python: [{ module: 'anthropic', names: ['Anthropic', 'AsyncAnthropic'], endpoint: ['base_url'], credential: ['api_key'], fixProperty: 'base_url', keyProperty: 'api_key' }],
-    endpoint: ANTHROPIC_ENDPOINT, credential: { env: ['ANTHROPIC_API_KEY'] },
+    endpoint: { from: ['0.baseURL'], env: ['ANTHROPIC_BASE_URL'], default: 'https://api.anthropic.com', fixProperty: 'baseURL', gatewaySuffix: '' },
+    credential: { from: ['0.apiKey'], env: ['ANTHROPIC_API_KEY'] },
     operation: { kind: 'http', method: 'POST', path: '/v1/messages' },
   },
   {
@@ -245,6 +254,16 @@ export const MODEL_ENTRIES: CatalogEntry[] = [
     js: [{ module: 'langchain/chat_models/universal', exports: ['initChatModel'] }, { module: 'langchain', exports: ['initChatModel'] }],
     python: [{ module: 'langchain.chat_models', names: ['init_chat_model'], model: ['model', '0'] }],
     endpoint: {},
+    model: ['0'],
+    operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
+    special: 'init-chat-model',
+  },
+  {
+    id: 'langchain.agent-model-string', title: 'createAgent({ model: "provider:model" })', kind: 'chat_model', provider: null,
+    js: [{ module: 'langchain', exports: ['createAgent'] }],
+    python: [{ module: 'langchain.agents', names: ['create_agent'], model: ['model', '0'] }, { module: 'langgraph.prebuilt', names: ['create_react_agent'], model: ['model', '0'] }],
+    endpoint: {},
+    model: ['0.model'],
     operation: { kind: 'http', method: 'POST', path: '/chat/completions' },
     special: 'init-chat-model',
   },

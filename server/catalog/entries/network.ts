@@ -108,7 +108,11 @@ export const NETWORK_ENTRIES: CatalogEntry[] = [
       { module: '@langchain/classic/sql_db', exports: ['SqlDatabase'], statics: ['fromDataSourceParams', 'fromOptionsParams'] },
     ],
     python: [{ module: 'langchain_community.utilities', names: ['SQLDatabase'], alsoFrom: ['langchain_community.utilities.sql_database', 'langchain.sql_database', 'langchain.utilities'], statics: ['from_uri'], endpoint: ['database_uri', 'engine', '0'] }],
-    endpoint: { from: ['*.appDataSource', '*.appDataSourceOptions.url'] },
+    endpoint: {
+      from: ['*.appDataSource', '*.appDataSourceOptions.url'],
+      fields: { host: ['*.appDataSourceOptions.host'], port: ['*.appDataSourceOptions.port'], database: ['*.appDataSourceOptions.database'], user: ['*.appDataSourceOptions.username'], scheme: ['*.appDataSourceOptions.type'] },
+      scheme: 'postgres', defaultPort: 5432,
+    },
     operation: { kind: 'sql', class: 'read' },
   },
   {

@@ -49,7 +49,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
     operation: { kind: 'http', method: 'GET', path: '/repos/owner/repo/contents' },
   },
   {
-    id: 'github.octokit', title: 'GitHub API client (Octokit, PyGithub)', kind: 'tool', provider: 'github',
+    id: 'github.octokit', title: 'GitHub API client (Octokit)', kind: 'tool', provider: 'github',
     js: [{ module: '@octokit/rest', exports: ['Octokit'] }, { module: 'octokit', exports: ['Octokit'] }],
     python: [{ module: 'github', names: ['Github'], endpoint: ['base_url'], credential: ['auth', 'login_or_token', '0'], fixProperty: 'base_url', keyProperty: 'auth' }],
     endpoint: { from: ['0.baseUrl'], default: 'https://api.github.com', fixProperty: 'baseUrl', gatewaySuffix: '' },

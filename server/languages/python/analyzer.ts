@@ -9,7 +9,7 @@ import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
 import type { FixData } from '../../scan/types.js';
 import type { Resolution, ResourceUse } from '../../scan/use.js';
 import { classifySecret, type SecretHit } from '../../scan/secrets.js';
-import { hostOf } from '../typescript/analyzer.js';
+import { hostOf } from '../typescript/use-reader.js';
 import { readCall, readPath, toResolution, writes, type Call } from './args.js';
 import { classBases, Evaluator, type EvalHost, type Value } from './evaluate.js';
 import { parseModule, rangeIn, resolvePyModule, type PyModule } from './module.js';
@@ -183,8 +183,10 @@ export class PythonAnalyzer implements EvalHost {
     const optionsRange = argList && argList.type === 'argument_list' ? { optionsRange: rangeIn(mod, argList) } : {};
     const fix = fixHints(binding);
     switch (entry.special) {
-      case 'init-chat-model':
-        return [this.initChatModel(base, call, mod, optionsRange)];
+      case 'init-chat-model': {
+        const use = this.initChatModel(base, call, binding, mod, optionsRange);
+        return use ? [use] : [];
+      }
       case 'mcp-servers':
         return this.mcpServers(base, call, binding, mod);
       case 'mcp-stdio': {
@@ -205,7 +207,8 @@ export class PythonAnalyzer implements EvalHost {
         const runtime = configurableAt(node);
         let target = this.endpoint(pyEndpoint(entry, binding), call, mod);
         if (runtime.some((k) => (binding.endpoint ?? []).includes(k))) target = { state: 'unresolved', why: `the endpoint is chosen at run time (configurable_fields: ${runtime.join(', ')})` };
-        if (entry.kind === 'sql' && target.state !== 'unresolved' && target.value?.startsWith('sqlite')) return []; // a local file, not an external resource
+        // SQLite (`sqlite:///chinook.db`) is a local file: listed as `sqlite:<file>`, which the policy check reports as local, like TypeScript's.
+        if (target.state === 'set' && /^sqlite(\+\w+)?:\/\/\//.test(target.value)) target = { ...target, value: `sqlite:${target.value.replace(/^sqlite(\+\w+)?:\/\/\//, '')}` };
         const provider = entry.provider ?? (entry.kind === 'sql' ? schemeProvider(target) : hostOf(target));
         const model = runtime.some((k) => (binding.model ?? []).includes(k)) ? null : this.stringAt(call, binding.model ?? []);
         return [{ ...base, ...optionsRange, ...(fix ? { fix } : {}), provider, describedBy: entry, target, credential: this.credential(entry, binding, call, mod), model }];
@@ -213,8 +216,15 @@ export class PythonAnalyzer implements EvalHost {
     }
   }
 
-  private initChatModel(base: Base, call: Call, mod: PyModule, optionsRange: object): ResourceUse {
-    const first = firstFound(this.ev, call, ['model', '0']);
+  /**
+   * `init_chat_model("provider:model", **kwargs)` (the kwargs go to the provider's class) and agents built
+   * from a model string (`create_agent("openai:gpt-4o", tools)`: the SDK defaults apply).
+   */
+  private initChatModel(base: Base, call: Call, binding: PyBinding, mod: PyModule, optionsRange: object): ResourceUse | null {
+    const kwargsFollow = binding.names.includes('init_chat_model');
+    const first = firstFound(this.ev, call, binding.model ?? ['model', '0']);
+    // create_agent(model=ChatOpenAI(…)) or a model that may be one: the instance is reported where it is built.
+    if (!kwargsFollow && first?.value.t !== 'str' && first?.value.t !== 'env') return null;
     const explicit = this.stringAt(call, ['model_provider']);
     let provider: string | null = explicit;
     let model: string | null = null;
@@ -226,9 +236,9 @@ export class PythonAnalyzer implements EvalHost {
         provider = v.v.slice(0, colon);
         model = v.v.slice(colon + 1);
       } else model = v.v;
-    } else if (v) why = v.t === 'unknown' ? v.why : v.t === 'env' ? `${v.name} is not set in any .env file` : 'the model is not a static string';
+    } else if (v) why = `the model is chosen at run time: ${v.t === 'unknown' ? v.why : v.t === 'env' ? `${v.name} is not set in any .env file` : 'it is not a static string'}`;
     // configurable_fields="any" or ("model", "model_provider"): whatever is written is only a default.
-    const cf = firstFound(this.ev, call, ['configurable_fields']);
+    const cf = kwargsFollow ? firstFound(this.ev, call, ['configurable_fields']) : undefined;
     if (cf) {
       const fields = cf.value.t === 'str' ? [cf.value.v] : cf.value.t === 'list' ? cf.value.items.map((i) => (i.t === 'str' ? i.v : '?')) : ['?'];
       const runtime = fields.filter((f) => f === 'any' || f === '?' || f === 'model_provider' || f === 'model' || f === 'base_url');
@@ -239,16 +249,17 @@ export class PythonAnalyzer implements EvalHost {
       const reason = why ?? (provider ? `no catalog entry for provider "${provider}"` : 'the provider is chosen at run time');
       return { ...base, ...optionsRange, provider: null, describedBy: base.entry, target: { state: 'unresolved', why: reason }, credential: null, model };
     }
-    // init_chat_model passes its keyword arguments to the provider's class.
-    const binding = delegate.python![0]!;
-    const fix = fixHints(binding);
+    const provBinding = delegate.python![0]!;
+    const fix = fixHints(provBinding);
+    // Only init_chat_model's keyword arguments reach the provider's class; an agent's do not.
+    const args = kwargsFollow ? call : { ...call, args: { positional: [], keywords: new Map(), splat: false }, splatKeywords: new Map(), openSplat: false };
     return {
       ...base, ...optionsRange, ...(fix ? { fix } : {}),
-      label: `init_chat_model (${binding.names[0]})`,
+      label: `${base.label} (${provBinding.names[0]})`,
       provider: delegate.provider,
       describedBy: delegate,
-      target: this.endpoint(pyEndpoint(delegate, binding), call, mod),
-      credential: this.credential(delegate, binding, call, mod),
+      target: this.endpoint(pyEndpoint(delegate, provBinding), args, mod),
+      credential: this.credential(delegate, provBinding, args, mod),
       model,
     };
   }

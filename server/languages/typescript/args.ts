@@ -1,5 +1,6 @@
 /** Reading catalog arg paths (`0.configuration.baseURL`, `*.client`) out of a call's arguments. */
-import ts from 'typescript';
+import tsc from './ts.js';
+import type * as ts from 'typescript';
 import type { ArgPath } from '../../catalog/types.js';
 import type { Range } from '../../scan/types.js';
 import type { Resolution } from '../../scan/use.js';
@@ -33,7 +34,7 @@ export function readPath(ev: Evaluator, info: ModuleInfo, args: readonly ts.Expr
   }
   const arg = args[Number(head)];
   if (!arg) return undefined;
-  if (ts.isSpreadElement(arg)) return { value: { t: 'unknown', why: 'spread arguments' }, node: arg, sf: info.sf };
+  if (tsc.isSpreadElement(arg)) return { value: { t: 'unknown', why: 'spread arguments' }, node: arg, sf: info.sf };
   return descend({ value: ev.eval(arg, info), node: arg, sf: info.sf }, rest);
 }
 
@@ -48,7 +49,7 @@ function descend(at: Found, rest: string[]): Found | undefined {
         return undefined;
       }
       const pv = p.value();
-      const valueNode = ts.isPropertyAssignment(p.node) ? p.node.initializer : p.node;
+      const valueNode = tsc.isPropertyAssignment(p.node) ? p.node.initializer : p.node;
       cur = { value: pv, node: valueNode, sf: p.sf };
       continue;
     }
@@ -67,6 +68,7 @@ export function toResolution(found: Found, currentSf: ts.SourceFile): Resolution
   const withRange = <T extends object>(r: T): T => (range ? { ...r, range } : r);
   if (v.t === 'str') return withRange({ state: 'set', value: v.v, ...(v.env ? { env: v.env } : {}) });
   if (v.t === 'num') return withRange({ state: 'set', value: String(v.v) });
+  if (v.t === 'prefix') return withRange({ state: 'set', value: v.v, partial: { why: v.why } });
   if (v.t === 'use') return v.use.target;
   if (v.t === 'env') return withRange({ state: 'unresolved', why: `${v.name} is not set in any .env file`, env: v.name });
   return withRange({ state: 'unresolved', why: describeUnresolved(v, found.node, found.sf) });

@@ -4,35 +4,13 @@
  * literals, `+`, `??`/`||`, object literals with spreads, `process.env.X` (from .env files) and
  * `new URL(…)`. Anything else is `unknown` with a reason: the scanner never guesses.
  */
-import ts from 'typescript';
+import tsc from './ts.js';
+import type * as ts from 'typescript';
 import { bindingNames, requireSpecifier, type ModuleInfo } from './module.js';
+import { clip, describeUnresolved, fnValue, memberOf, scalarText, unknown, type Prop, type Value } from './values.js';
 import type { ResourceUse } from '../../scan/use.js';
 
-export interface Prop {
-  /** The node written in the code (property assignment, shorthand or spread source). */
-  node: ts.Node;
-  sf: ts.SourceFile;
-  value(): Value;
-}
-
-export type Value =
-  | { t: 'str'; v: string; env?: string }
-  | { t: 'num'; v: number }
-  | { t: 'bool'; v: boolean }
-  /** `open` when a spread or computed key may add properties we cannot see. */
-  | { t: 'obj'; props: Map<string, Prop>; open: boolean; node: ts.Node | null; sf: ts.SourceFile | null }
-  | { t: 'arr'; items: Value[] }
-  /** A symbol from a package: `path` starts with the export name ("default", "ChatOpenAI"); empty = the module namespace. */
-  | { t: 'ref'; module: string; path: string[] }
-  /** A local module's namespace (`import * as cfg from './config.js'`). */
-  | { t: 'ns'; file: string }
-  | { t: 'class'; base: Value }
-  | { t: 'fn'; body: ts.Expression | null; sf: ts.SourceFile }
-  | { t: 'use'; use: ResourceUse }
-  /** `process.env.NAME` with no value in any .env file. */
-  | { t: 'env'; name: string }
-  | { t: 'undef' }
-  | { t: 'unknown'; why: string };
+export { clip, describeUnresolved, memberOf, scalarText, unknown, type Prop, type Value } from './values.js';
 
 export interface EvalHost {
   module(file: string): ModuleInfo | null;
@@ -45,7 +23,6 @@ export interface EvalHost {
 export const GLOBALS = new Set(['fetch', 'URL', 'Request', 'WebSocket', 'EventSource']);
 const MAX_DEPTH = 60;
 
-export const unknown = (why: string): Value => ({ t: 'unknown', why });
 
 export class Evaluator {
   private depth = 0;
@@ -70,57 +47,58 @@ export class Evaluator {
   }
 
   private evalInner(node: ts.Node, info: ModuleInfo): Value {
-    if (ts.isStringLiteralLike(node)) return { t: 'str', v: node.text };
-    if (ts.isNumericLiteral(node)) return { t: 'num', v: Number(node.text) };
-    if (node.kind === ts.SyntaxKind.TrueKeyword) return { t: 'bool', v: true };
-    if (node.kind === ts.SyntaxKind.FalseKeyword) return { t: 'bool', v: false };
-    if (node.kind === ts.SyntaxKind.NullKeyword) return { t: 'undef' };
-    if (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isNonNullExpression(node) || ts.isSatisfiesExpression(node) || ts.isTypeAssertionExpression(node) || ts.isAwaitExpression(node)) {
+    if (tsc.isStringLiteralLike(node)) return { t: 'str', v: node.text };
+    if (tsc.isNumericLiteral(node)) return { t: 'num', v: Number(node.text) };
+    if (node.kind === tsc.SyntaxKind.TrueKeyword) return { t: 'bool', v: true };
+    if (node.kind === tsc.SyntaxKind.FalseKeyword) return { t: 'bool', v: false };
+    if (node.kind === tsc.SyntaxKind.NullKeyword) return { t: 'undef' };
+    if (tsc.isParenthesizedExpression(node) || tsc.isAsExpression(node) || tsc.isNonNullExpression(node) || tsc.isSatisfiesExpression(node) || tsc.isTypeAssertionExpression(node) || tsc.isAwaitExpression(node)) {
       return this.eval(node.expression, info);
     }
-    if (ts.isTemplateExpression(node)) {
+    if (tsc.isTemplateExpression(node)) {
       let out = node.head.text;
       for (const span of node.templateSpans) {
         const v = this.eval(span.expression, info);
         const s = scalarText(v);
-        if (s === undefined) return unknown(describeUnresolved(v, span.expression, info.sf));
+        if (s === undefined) return prefixOrUnknown(out, v, span.expression, info.sf);
         out += s + span.literal.text;
       }
       return { t: 'str', v: out };
     }
-    if (ts.isBinaryExpression(node)) return this.binary(node, info);
-    if (ts.isConditionalExpression(node)) {
+    if (tsc.isBinaryExpression(node)) return this.binary(node, info);
+    if (tsc.isConditionalExpression(node)) {
       const a = this.eval(node.whenTrue, info);
       const b = this.eval(node.whenFalse, info);
       if (a.t === 'str' && b.t === 'str' && a.v === b.v) return a;
       return unknown(`chosen at run time (${clip(node.condition.getText(info.sf))})`);
     }
-    if (ts.isIdentifier(node)) return this.identifier(node, info);
-    if (ts.isPropertyAccessExpression(node)) return this.member(node.expression, node.name.text, info, node);
-    if (ts.isElementAccessExpression(node)) {
+    if (tsc.isIdentifier(node)) return this.identifier(node, info);
+    if (tsc.isPropertyAccessExpression(node)) return this.member(node.expression, node.name.text, info, node);
+    if (tsc.isElementAccessExpression(node)) {
       const key = this.eval(node.argumentExpression, info);
       if (key.t === 'str' || key.t === 'num') return this.member(node.expression, String(key.v), info, node);
       return unknown(`computed property ${clip(node.argumentExpression.getText(info.sf))}`);
     }
-    if (ts.isObjectLiteralExpression(node)) return this.object(node, info);
-    if (ts.isArrayLiteralExpression(node)) return { t: 'arr', items: node.elements.map((e) => this.eval(e, info)) };
-    if (ts.isCallExpression(node) || ts.isNewExpression(node)) return this.call(node, info);
-    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node)) return fnValue(node, info.sf);
-    if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) return this.classValue(node, info);
-    return unknown(`${ts.SyntaxKind[node.kind]} is not evaluated statically`);
+    if (tsc.isObjectLiteralExpression(node)) return this.object(node, info);
+    if (tsc.isArrayLiteralExpression(node)) return { t: 'arr', items: node.elements.map((e) => this.eval(e, info)) };
+    if (tsc.isCallExpression(node) || tsc.isNewExpression(node)) return this.call(node, info);
+    if (tsc.isArrowFunction(node) || tsc.isFunctionExpression(node) || tsc.isFunctionDeclaration(node)) return fnValue(node, info.sf);
+    if (tsc.isClassDeclaration(node) || tsc.isClassExpression(node)) return this.classValue(node, info);
+    return unknown(`${tsc.SyntaxKind[node.kind]} is not evaluated statically`);
   }
 
   private binary(node: ts.BinaryExpression, info: ModuleInfo): Value {
     const op = node.operatorToken.kind;
-    if (op === ts.SyntaxKind.PlusToken) {
+    if (op === tsc.SyntaxKind.PlusToken) {
       const a = this.eval(node.left, info);
       const b = this.eval(node.right, info);
       const sa = scalarText(a);
       const sb = scalarText(b);
       if (sa !== undefined && sb !== undefined) return a.t === 'num' && b.t === 'num' ? { t: 'num', v: a.v + b.v } : { t: 'str', v: sa + sb };
-      return unknown(describeUnresolved(sa === undefined ? a : b, sa === undefined ? node.left : node.right, info.sf));
+      if (sa === undefined) return a.t === 'prefix' ? a : unknown(describeUnresolved(a, node.left, info.sf));
+      return prefixOrUnknown(sa, b, node.right, info.sf);
     }
-    if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
+    if (op === tsc.SyntaxKind.QuestionQuestionToken || op === tsc.SyntaxKind.BarBarToken) {
       const a = this.eval(node.left, info);
       // An unset variable or a missing value falls back to the default the code writes.
       if (a.t === 'env' || a.t === 'undef') {
@@ -128,31 +106,31 @@ export class Evaluator {
         // `process.env.X || ''` only silences the type checker: the value is still X's.
         return a.t === 'env' && b.t === 'str' && b.v === '' ? a : b;
       }
-      if (op === ts.SyntaxKind.BarBarToken && a.t === 'str' && a.v === '') return this.eval(node.right, info);
+      if (op === tsc.SyntaxKind.BarBarToken && a.t === 'str' && a.v === '') return this.eval(node.right, info);
       return a;
     }
-    return unknown(`operator ${ts.tokenToString(op) ?? op}`);
+    return unknown(`operator ${tsc.tokenToString(op) ?? op}`);
   }
 
   private object(node: ts.ObjectLiteralExpression, info: ModuleInfo): Value {
     const props = new Map<string, Prop>();
     let open = false;
     for (const p of node.properties) {
-      if (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p)) {
+      if (tsc.isPropertyAssignment(p) || tsc.isShorthandPropertyAssignment(p)) {
         const key = propertyKey(p.name, this, info);
         if (key === undefined) {
           open = true;
           continue;
         }
-        const expr = ts.isPropertyAssignment(p) ? p.initializer : p.name;
+        const expr = tsc.isPropertyAssignment(p) ? p.initializer : p.name;
         props.set(key, this.lazyProp(p, expr, info));
-      } else if (ts.isSpreadAssignment(p)) {
+      } else if (tsc.isSpreadAssignment(p)) {
         const v = this.eval(p.expression, info);
         if (v.t === 'obj') {
           for (const [k, prop] of v.props) props.set(k, prop);
           open ||= v.open;
         } else if (v.t !== 'undef') open = true;
-      } else if (ts.isMethodDeclaration(p) || ts.isAccessor(p)) {
+      } else if (tsc.isMethodDeclaration(p) || tsc.isAccessor(p)) {
         const key = propertyKey(p.name, this, info);
         if (key !== undefined) props.set(key, { node: p, sf: info.sf, value: () => unknown('method') });
       }
@@ -167,7 +145,7 @@ export class Evaluator {
 
   /** The value of `base.name`. */
   member(baseExpr: ts.Expression, name: string, info: ModuleInfo, whole: ts.Node): Value {
-    const baseText = ts.isPropertyAccessExpression(baseExpr) ? baseExpr.getText(info.sf) : '';
+    const baseText = tsc.isPropertyAccessExpression(baseExpr) ? baseExpr.getText(info.sf) : '';
     if (baseText === 'process.env' || baseText === 'import.meta.env' || baseText === 'Deno.env') return this.envValue(info, name);
     const base = this.eval(baseExpr, info);
     return memberOf(base, name, this, whole, info);
@@ -219,32 +197,35 @@ export class Evaluator {
       if (!target) return ex.module.startsWith('.') ? unknown(`cannot find module ${ex.module}`) : { t: 'ref', module: ex.module, path: ex.name === '*' ? [] : [ex.name] };
       return ex.name === '*' ? { t: 'ns', file: target } : this.exportValue(target, ex.name, seen);
     }
+    const packages: string[] = [];
     for (const spec of mod.starExports) {
       const target = this.host.resolve(file, spec);
       if (!target) {
-        if (!spec.startsWith('.')) continue;
+        if (!spec.startsWith('.')) packages.push(spec);
         continue;
       }
       const v = this.exportValue(target, name, seen);
       if (!(v.t === 'unknown' && v.why.startsWith('no export'))) return v;
     }
+    // `export * from "@langchain/openai"` in a barrel: with one package behind the star, the name is that package's.
+    if (packages.length === 1) return { t: 'ref', module: packages[0]!, path: [name] };
     return unknown(`no export ${name} in ${file}`);
   }
 
   /** Finds the declaration an identifier refers to, innermost scope first. */
   private lookup(node: ts.Node, name: string, info: ModuleInfo): ts.Node | 'parameter' | undefined {
     for (let cur: ts.Node | undefined = node.parent; cur; cur = cur.parent) {
-      if (ts.isSourceFile(cur)) return info.locals.get(name);
-      if (ts.isFunctionLike(cur)) {
+      if (tsc.isSourceFile(cur)) return info.locals.get(name);
+      if (tsc.isFunctionLike(cur)) {
         for (const p of cur.parameters) if (bindingNames(p.name).some(([n]) => n === name)) return 'parameter';
-        if ((ts.isFunctionExpression(cur) || ts.isFunctionDeclaration(cur)) && cur.name?.text === name) return cur;
+        if ((tsc.isFunctionExpression(cur) || tsc.isFunctionDeclaration(cur)) && cur.name?.text === name) return cur;
       }
-      if (ts.isForOfStatement(cur) || ts.isForInStatement(cur) || ts.isForStatement(cur)) {
+      if (tsc.isForOfStatement(cur) || tsc.isForInStatement(cur) || tsc.isForStatement(cur)) {
         const init = cur.initializer;
-        if (init && ts.isVariableDeclarationList(init) && init.declarations.some((d) => bindingNames(d.name).some(([n]) => n === name))) return 'parameter';
+        if (init && tsc.isVariableDeclarationList(init) && init.declarations.some((d) => bindingNames(d.name).some(([n]) => n === name))) return 'parameter';
       }
-      if (ts.isCatchClause(cur) && cur.variableDeclaration && bindingNames(cur.variableDeclaration.name).some(([n]) => n === name)) return 'parameter';
-      if (ts.isBlock(cur) || ts.isModuleBlock(cur) || ts.isCaseClause(cur) || ts.isDefaultClause(cur)) {
+      if (tsc.isCatchClause(cur) && cur.variableDeclaration && bindingNames(cur.variableDeclaration.name).some(([n]) => n === name)) return 'parameter';
+      if (tsc.isBlock(cur) || tsc.isModuleBlock(cur) || tsc.isCaseClause(cur) || tsc.isDefaultClause(cur)) {
         const found = this.scopeOf(cur).get(name);
         if (found) return found;
       }
@@ -257,8 +238,8 @@ export class Evaluator {
     if (map) return map;
     map = new Map();
     for (const st of block.statements) {
-      if (ts.isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const [n, decl] of bindingNames(d.name)) map.set(n, decl);
-      else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) map.set(st.name.text, st);
+      if (tsc.isVariableStatement(st)) for (const d of st.declarationList.declarations) for (const [n, decl] of bindingNames(d.name)) map.set(n, decl);
+      else if ((tsc.isFunctionDeclaration(st) || tsc.isClassDeclaration(st)) && st.name) map.set(st.name.text, st);
     }
     this.blockScopes.set(block, map);
     return map;
@@ -267,41 +248,57 @@ export class Evaluator {
   /** The value a declaration gives its name. */
   declaration(decl: ts.Node, info: ModuleInfo): Value {
     const mod = this.host.module(decl.getSourceFile().fileName) ?? info;
-    if (ts.isVariableDeclaration(decl)) {
+    if (tsc.isVariableDeclaration(decl)) {
       if (!decl.initializer) return unknown(`${decl.name.getText(mod.sf)} has no initializer`);
       const spec = requireSpecifier(decl.initializer);
       if (spec !== undefined) return this.importValue(mod, spec, '*');
-      if (!isConst(decl)) {
-        // `let`/`var`: the initializer counts only if nothing reassigns the name later, which we do not track.
-        const v = this.eval(decl.initializer, mod);
-        return v.t === 'str' || v.t === 'use' || v.t === 'obj' || v.t === 'ref' ? v : v;
+      // `let`/`var`: the initializer counts only if nothing in the file assigns the name again.
+      if (!isConst(decl) && tsc.isIdentifier(decl.name) && this.reassigned(mod.sf).has(decl.name.text)) {
+        return unknown(`${decl.name.text} is reassigned`);
       }
       return this.eval(decl.initializer, mod);
     }
-    if (ts.isBindingElement(decl)) return this.bindingElement(decl, mod);
-    if (ts.isFunctionDeclaration(decl)) return fnValue(decl, mod.sf);
-    if (ts.isClassDeclaration(decl)) return this.classValue(decl, mod);
-    return unknown(`${ts.SyntaxKind[decl.kind]} declaration`);
+    if (tsc.isBindingElement(decl)) return this.bindingElement(decl, mod);
+    if (tsc.isFunctionDeclaration(decl)) return fnValue(decl, mod.sf);
+    if (tsc.isClassDeclaration(decl)) return this.classValue(decl, mod);
+    return unknown(`${tsc.SyntaxKind[decl.kind]} declaration`);
+  }
+
+  private readonly assigned = new WeakMap<ts.SourceFile, Set<string>>();
+
+  /** Names assigned anywhere in the file after their declaration (`x = …`, `x += …`, `x++`). Scope-blind, so it errs towards unknown. */
+  private reassigned(sf: ts.SourceFile): Set<string> {
+    let names = this.assigned.get(sf);
+    if (names) return names;
+    const found = new Set<string>();
+    const visit = (n: ts.Node): void => {
+      if (tsc.isBinaryExpression(n) && n.operatorToken.kind >= tsc.SyntaxKind.FirstAssignment && n.operatorToken.kind <= tsc.SyntaxKind.LastAssignment && tsc.isIdentifier(n.left)) found.add(n.left.text);
+      else if ((tsc.isPrefixUnaryExpression(n) || tsc.isPostfixUnaryExpression(n)) && tsc.isIdentifier(n.operand) && (n.operator === tsc.SyntaxKind.PlusPlusToken || n.operator === tsc.SyntaxKind.MinusMinusToken)) found.add(n.operand.text);
+      tsc.forEachChild(n, visit);
+    };
+    visit(sf);
+    this.assigned.set(sf, (names = found));
+    return names;
   }
 
   private bindingElement(el: ts.BindingElement, info: ModuleInfo): Value {
     const pattern = el.parent;
     let parentValue: Value;
     const holder = pattern.parent;
-    if (ts.isVariableDeclaration(holder)) {
+    if (tsc.isVariableDeclaration(holder)) {
       if (!holder.initializer) return unknown('destructuring without initializer');
       const spec = requireSpecifier(holder.initializer);
       parentValue = spec !== undefined ? this.importValue(info, spec, '*') : this.eval(holder.initializer, info);
-    } else if (ts.isBindingElement(holder)) {
+    } else if (tsc.isBindingElement(holder)) {
       parentValue = this.bindingElement(holder, info);
     } else return unknown('destructured parameter');
     let v: Value;
-    if (ts.isObjectBindingPattern(pattern)) {
+    if (tsc.isObjectBindingPattern(pattern)) {
       if (el.dotDotDotToken) return parentValue.t === 'obj' ? parentValue : unknown('rest element');
-      const key = el.propertyName ? propertyKey(el.propertyName, this, info) : ts.isIdentifier(el.name) ? el.name.text : undefined;
+      const key = el.propertyName ? propertyKey(el.propertyName, this, info) : tsc.isIdentifier(el.name) ? el.name.text : undefined;
       if (key === undefined) return unknown('computed destructuring');
       // const { OPENAI_API_KEY } = process.env
-      if (holder && ts.isVariableDeclaration(holder) && holder.initializer && /^(process|import\.meta)\.env$/.test(holder.initializer.getText(info.sf))) v = this.envValue(info, key);
+      if (holder && tsc.isVariableDeclaration(holder) && holder.initializer && /^(process|import\.meta)\.env$/.test(holder.initializer.getText(info.sf))) v = this.envValue(info, key);
       else v = memberOf(parentValue, key, this, el, info);
     } else {
       const index = pattern.elements.indexOf(el);
@@ -312,7 +309,7 @@ export class Evaluator {
   }
 
   private classValue(node: ts.ClassLikeDeclaration, info: ModuleInfo): Value {
-    const ext = node.heritageClauses?.find((h) => h.token === ts.SyntaxKind.ExtendsKeyword)?.types[0];
+    const ext = node.heritageClauses?.find((h) => h.token === tsc.SyntaxKind.ExtendsKeyword)?.types[0];
     if (!ext) return unknown(`class ${node.name?.text ?? ''} is local`);
     return { t: 'class', base: this.eval(ext.expression, info) };
   }
@@ -320,10 +317,14 @@ export class Evaluator {
   private call(node: ts.CallExpression | ts.NewExpression, info: ModuleInfo): Value {
     const use = this.host.useAt(node, info);
     if (use) return { t: 'use', use };
-    const spec = ts.isCallExpression(node) ? requireSpecifier(node) : undefined;
+    const spec = tsc.isCallExpression(node) ? requireSpecifier(node) : undefined;
     if (spec !== undefined) return this.importValue(info, spec, '*');
+    // `await import("pg")`: the module namespace.
+    if (node.expression.kind === tsc.SyntaxKind.ImportKeyword && node.arguments?.[0] && tsc.isStringLiteralLike(node.arguments[0])) {
+      return this.importValue(info, node.arguments[0].text, '*');
+    }
     const callee = this.eval(node.expression, info);
-    const args = node.arguments ?? ts.factory.createNodeArray();
+    const args = node.arguments ?? tsc.factory.createNodeArray();
     if (callee.t === 'ref' && callee.module === '<global>' && callee.path.join('.') === 'URL') {
       const a = args[0] ? this.eval(args[0], info) : unknown('no argument');
       const b = args[1] ? this.eval(args[1], info) : undefined;
@@ -339,78 +340,32 @@ export class Evaluator {
       const mod = this.host.module(callee.sf.fileName) ?? info;
       return this.eval(callee.body, mod);
     }
-    if (ts.isIdentifier(node.expression) && node.expression.text === 'String' && args[0]) return this.eval(args[0], info);
+    if (tsc.isIdentifier(node.expression) && node.expression.text === 'String' && args[0]) {
+      const v = this.eval(args[0], info);
+      const text = scalarText(v);
+      if (text !== undefined) return { t: 'str', v: text };
+      if (v.t === 'env' || v.t === 'unknown') return v;
+    }
     return unknown(`result of ${clip(node.expression.getText(info.sf))}(…)`);
   }
 }
 
-/** `base[name]` for an evaluated base. */
-export function memberOf(base: Value, name: string, ev: Evaluator, whole: ts.Node, info: ModuleInfo): Value {
-  switch (base.t) {
-    case 'obj': {
-      const p = base.props.get(name);
-      if (p) return p.value();
-      return base.open ? unknown(`${name} may come from a spread`) : { t: 'undef' };
-    }
-    case 'ref':
-      return { t: 'ref', module: base.module, path: [...base.path, name] };
-    case 'ns':
-      return ev.exportValue(base.file, name);
-    case 'class':
-      return memberOf(base.base, name, ev, whole, info);
-    case 'use':
-      // A handle derived from a client (`pinecone.Index("docs")`) talks to the same service.
-      return base;
-    case 'arr':
-      return /^\d+$/.test(name) ? (base.items[Number(name)] ?? { t: 'undef' }) : unknown(`array member ${name}`);
-    case 'undef':
-      return { t: 'undef' };
-    case 'unknown':
-      return base;
-    default:
-      return unknown(`${clip(whole.getText(info.sf))} is not static`);
-  }
-}
-
-function fnValue(node: ts.FunctionLikeDeclaration, sf: ts.SourceFile): Value {
-  const body = node.body;
-  if (!body) return { t: 'fn', body: null, sf };
-  if (!ts.isBlock(body)) return { t: 'fn', body, sf };
-  // A factory: a body whose only return gives the value (`function makeModel() { return new ChatOpenAI(…) }`).
-  const returns: ts.ReturnStatement[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isFunctionLike(n)) return;
-    if (ts.isReturnStatement(n)) returns.push(n);
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(body, visit);
-  return { t: 'fn', body: returns.length === 1 && returns[0]!.expression ? returns[0]!.expression : null, sf };
-}
-
 function isConst(decl: ts.VariableDeclaration): boolean {
-  return ts.isVariableDeclarationList(decl.parent) && (decl.parent.flags & ts.NodeFlags.Const) !== 0;
+  return tsc.isVariableDeclarationList(decl.parent) && (decl.parent.flags & tsc.NodeFlags.Const) !== 0;
 }
 
 function propertyKey(name: ts.PropertyName | ts.BindingName, ev: Evaluator, info: ModuleInfo): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteralLike(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
-  if (ts.isComputedPropertyName(name)) {
+  if (tsc.isIdentifier(name) || tsc.isStringLiteralLike(name) || tsc.isNumericLiteral(name) || tsc.isPrivateIdentifier(name)) return name.text;
+  if (tsc.isComputedPropertyName(name)) {
     const v = ev.eval(name.expression, info);
     return v.t === 'str' || v.t === 'num' ? String(v.v) : undefined;
   }
   return undefined;
 }
 
-export function scalarText(v: Value): string | undefined {
-  return v.t === 'str' ? v.v : v.t === 'num' || v.t === 'bool' ? String(v.v) : undefined;
-}
-
-export function describeUnresolved(v: Value, node: ts.Node, sf: ts.SourceFile): string {
-  if (v.t === 'env') return `${v.name} is not set in any .env file`;
-  if (v.t === 'unknown') return v.why;
-  return `${clip(node.getText(sf))} is not a static string`;
-}
-
-export function clip(text: string, max = 40): string {
-  const one = text.replace(/\s+/g, ' ');
-  return one.length > max ? one.slice(0, max - 1) + '…' : one;
+/** `known + unresolved`: the known beginning when there is one (a URL's origin is often all routing needs). */
+function prefixOrUnknown(known: string, rest: Value, node: ts.Node, sf: ts.SourceFile): Value {
+  const why = describeUnresolved(rest, node, sf);
+  if (rest.t === 'prefix') return { t: 'prefix', v: known + rest.v, why };
+  return known ? { t: 'prefix', v: known, why } : unknown(why);
 }

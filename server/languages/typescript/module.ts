@@ -1,8 +1,9 @@
 /**
  * One parsed file and its top-level symbol table: imports, declarations, exports (ESM and CommonJS).
- * Parsing is per file (ts.createSourceFile, no Program, no type checker) so a scan costs one parse per file.
+ * Parsing is per file (tsc.createSourceFile, no Program, no type checker) so a scan costs one parse per file.
  */
-import ts from 'typescript';
+import tsc from './ts.js';
+import type * as ts from 'typescript';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 
@@ -32,56 +33,56 @@ export const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', 
 
 export function scriptKindOf(file: string): ts.ScriptKind {
   switch (extname(file)) {
-    case '.tsx': return ts.ScriptKind.TSX;
-    case '.jsx': return ts.ScriptKind.JSX;
-    case '.js': case '.mjs': case '.cjs': return ts.ScriptKind.JS;
-    default: return ts.ScriptKind.TS;
+    case '.tsx': return tsc.ScriptKind.TSX;
+    case '.jsx': return tsc.ScriptKind.JSX;
+    case '.js': case '.mjs': case '.cjs': return tsc.ScriptKind.JS;
+    default: return tsc.ScriptKind.TS;
   }
 }
 
 export function parseModule(file: string, text: string): ModuleInfo {
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKindOf(file));
+  const sf = tsc.createSourceFile(file, text, tsc.ScriptTarget.Latest, true, scriptKindOf(file));
   const info: ModuleInfo = { file, sf, imports: new Map(), locals: new Map(), exports: new Map(), starExports: [] };
   for (const st of sf.statements) collectStatement(info, st);
   return info;
 }
 
 function hasExport(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  return tsc.canHaveModifiers(node) && (tsc.getModifiers(node) ?? []).some((m) => m.kind === tsc.SyntaxKind.ExportKeyword);
 }
 function hasDefault(node: ts.Node): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+  return tsc.canHaveModifiers(node) && (tsc.getModifiers(node) ?? []).some((m) => m.kind === tsc.SyntaxKind.DefaultKeyword);
 }
 
 /** Names a binding pattern declares, with the node that declares each. */
 export function bindingNames(name: ts.BindingName, out: Array<[string, ts.Node]> = []): Array<[string, ts.Node]> {
-  if (ts.isIdentifier(name)) out.push([name.text, name.parent]);
-  else for (const el of name.elements) if (!ts.isOmittedExpression(el)) bindingNames(el.name, out);
+  if (tsc.isIdentifier(name)) out.push([name.text, name.parent]);
+  else for (const el of name.elements) if (!tsc.isOmittedExpression(el)) bindingNames(el.name, out);
   return out;
 }
 
 function collectStatement(info: ModuleInfo, st: ts.Statement): void {
-  if (ts.isImportDeclaration(st) && ts.isStringLiteral(st.moduleSpecifier)) {
+  if (tsc.isImportDeclaration(st) && tsc.isStringLiteral(st.moduleSpecifier)) {
     const module = st.moduleSpecifier.text;
     const clause = st.importClause;
     if (!clause) return;
     if (clause.name) info.imports.set(clause.name.text, { module, name: 'default' });
     const nb = clause.namedBindings;
-    if (nb && ts.isNamespaceImport(nb)) info.imports.set(nb.name.text, { module, name: '*' });
+    if (nb && tsc.isNamespaceImport(nb)) info.imports.set(nb.name.text, { module, name: '*' });
     else if (nb) for (const el of nb.elements) info.imports.set(el.name.text, { module, name: (el.propertyName ?? el.name).text });
     return;
   }
-  if (ts.isImportEqualsDeclaration(st) && ts.isExternalModuleReference(st.moduleReference) && ts.isStringLiteral(st.moduleReference.expression)) {
+  if (tsc.isImportEqualsDeclaration(st) && tsc.isExternalModuleReference(st.moduleReference) && tsc.isStringLiteral(st.moduleReference.expression)) {
     info.imports.set(st.name.text, { module: st.moduleReference.expression.text, name: '*' });
     return;
   }
-  if (ts.isExportDeclaration(st)) {
-    const from = st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+  if (tsc.isExportDeclaration(st)) {
+    const from = st.moduleSpecifier && tsc.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
     if (!st.exportClause) {
       if (from) info.starExports.push(from);
       return;
     }
-    if (ts.isNamespaceExport(st.exportClause)) {
+    if (tsc.isNamespaceExport(st.exportClause)) {
       if (from) info.exports.set(st.exportClause.name.text, { kind: 'from', module: from, name: '*' });
       return;
     }
@@ -91,11 +92,11 @@ function collectStatement(info: ModuleInfo, st: ts.Statement): void {
     }
     return;
   }
-  if (ts.isExportAssignment(st)) {
+  if (tsc.isExportAssignment(st)) {
     info.exports.set('default', { kind: 'expr', expr: st.expression });
     return;
   }
-  if (ts.isVariableStatement(st)) {
+  if (tsc.isVariableStatement(st)) {
     const exported = hasExport(st);
     for (const decl of st.declarationList.declarations) {
       for (const [name, node] of bindingNames(decl.name)) {
@@ -107,26 +108,26 @@ function collectStatement(info: ModuleInfo, st: ts.Statement): void {
     }
     return;
   }
-  if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) {
+  if ((tsc.isFunctionDeclaration(st) || tsc.isClassDeclaration(st)) && st.name) {
     info.locals.set(st.name.text, st);
     if (hasExport(st)) info.exports.set(hasDefault(st) ? 'default' : st.name.text, { kind: 'local', local: st.name.text });
     return;
   }
-  if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && hasDefault(st)) {
+  if ((tsc.isFunctionDeclaration(st) || tsc.isClassDeclaration(st)) && hasDefault(st)) {
     info.exports.set('default', { kind: 'expr', expr: st as unknown as ts.Expression });
     return;
   }
   // CommonJS: module.exports = …, exports.x = …, module.exports.x = …
-  if (ts.isExpressionStatement(st) && ts.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+  if (tsc.isExpressionStatement(st) && tsc.isBinaryExpression(st.expression) && st.expression.operatorToken.kind === tsc.SyntaxKind.EqualsToken) {
     const left = st.expression.left;
     const right = st.expression.right;
     const text = left.getText(info.sf);
     if (text === 'module.exports') {
       info.exports.set('default', { kind: 'expr', expr: right });
-      if (ts.isObjectLiteralExpression(right)) {
+      if (tsc.isObjectLiteralExpression(right)) {
         for (const p of right.properties) {
-          if (ts.isShorthandPropertyAssignment(p)) info.exports.set(p.name.text, { kind: 'local', local: p.name.text });
-          else if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) info.exports.set(p.name.text, { kind: 'expr', expr: p.initializer });
+          if (tsc.isShorthandPropertyAssignment(p)) info.exports.set(p.name.text, { kind: 'local', local: p.name.text });
+          else if (tsc.isPropertyAssignment(p) && (tsc.isIdentifier(p.name) || tsc.isStringLiteral(p.name))) info.exports.set(p.name.text, { kind: 'expr', expr: p.initializer });
         }
       }
     } else {
@@ -139,11 +140,11 @@ function collectStatement(info: ModuleInfo, st: ts.Statement): void {
 function collectRequire(info: ModuleInfo, name: ts.BindingName, init: ts.Expression): void {
   const spec = requireSpecifier(init);
   if (spec === undefined) return;
-  if (ts.isIdentifier(name)) info.imports.set(name.text, { module: spec, name: '*' });
-  else if (ts.isObjectBindingPattern(name)) {
+  if (tsc.isIdentifier(name)) info.imports.set(name.text, { module: spec, name: '*' });
+  else if (tsc.isObjectBindingPattern(name)) {
     for (const el of name.elements) {
-      if (!ts.isIdentifier(el.name)) continue;
-      const prop = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
+      if (!tsc.isIdentifier(el.name)) continue;
+      const prop = el.propertyName && tsc.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
       info.imports.set(el.name.text, { module: spec, name: prop });
     }
   }
@@ -151,9 +152,9 @@ function collectRequire(info: ModuleInfo, name: ts.BindingName, init: ts.Express
 
 /** `require("x")` → "x". */
 export function requireSpecifier(node: ts.Expression): string | undefined {
-  if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
+  if (tsc.isCallExpression(node) && tsc.isIdentifier(node.expression) && node.expression.text === 'require' && node.arguments.length === 1) {
     const a = node.arguments[0]!;
-    if (ts.isStringLiteralLike(a)) return a.text;
+    if (tsc.isStringLiteralLike(a)) return a.text;
   }
   return undefined;
 }

@@ -8,6 +8,7 @@ import { approve } from './commands/approve.js';
 import { deny } from './commands/deny.js';
 import { request, requestShow } from './commands/request.js';
 import { grants, revoke } from './commands/grants.js';
+import { lsp } from './commands/lsp.js';
 import { scan } from './commands/scan.js';
 
-export const commands: readonly Command[] = [policyCheck, policyExplain, policySchemaCommand, approvals, approve, deny, request, requestShow, grants, revoke, scan].sort((a, b) => a.name.localeCompare(b.name));
+export const commands: readonly Command[] = [policyCheck, policyExplain, policySchemaCommand, approvals, approve, deny, request, requestShow, grants, revoke, lsp, scan].sort((a, b) => a.name.localeCompare(b.name));

@@ -100,3 +100,27 @@ test('a missing policy file is a clear error', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /nope\.yaml:1:1: error: cannot read the policy: no such file/);
 });
+
+test('policy explain shows grants from the state store, until they expire', async () => {
+  const { default: Database } = await import('better-sqlite3');
+  const { SqliteApprovalRepo } = await import('../../gateway/store/approvals-sqlite.js');
+  const dir = mkdtempSync(join(tmpdir(), 'cw-grants-'));
+  const policyText = readFileSync(EXAMPLE_POLICY, 'utf8').replace('store: sqlite:.chainwarden/state.db', 'store: sqlite:state.db').replaceAll('file:.dev-keys', `file:${join(EXAMPLE_DIR, '.dev-keys')}`);
+  writeFileSync(join(dir, 'chainwarden.yaml'), policyText);
+  const db = new Database(join(dir, 'state.db'));
+  const repo = new SqliteApprovalRepo(db);
+  repo.insertGrant({ id: 'grt_live', chain: 'ticket-triage', connection: 'tavily', operation: 'POST /search', expiresAt: Date.now() + 3_600_000, grantedBy: 'alice', approvalId: 'req_1', createdAt: Date.now(), revokedAt: null });
+  repo.insertGrant({ id: 'grt_old', chain: 'ticket-triage', connection: 'openai', operation: 'POST /v1/audio/speech', expiresAt: Date.now() - 1, grantedBy: 'alice', approvalId: 'req_2', createdAt: Date.now() - 10, revokedAt: null });
+  db.close();
+  const args = ['policy', 'explain', '--chain', 'ticket-triage'];
+  const live = runCli([...args, '--connection', 'tavily', '--op', 'POST /search'], { cwd: dir });
+  assert.equal(live.status, 0, live.stderr);
+  assert.match(live.stdout, /^ALLOW/);
+  assert.match(live.stdout, /grant: grt_live/);
+  assert.match(live.stdout, /grant grt_live by alice allows "POST \/search" until /);
+  const expired = runCli([...args, '--connection', 'openai', '--op', 'POST /v1/audio/speech'], { cwd: dir });
+  assert.equal(expired.status, 1);
+  assert.match(expired.stdout, /default deny/);
+  const fileOnly = runCli([...args, '--connection', 'tavily', '--op', 'POST /search', '--no-grants'], { cwd: dir });
+  assert.equal(fileOnly.status, 1);
+});

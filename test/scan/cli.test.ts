@@ -87,3 +87,13 @@ test('scan --format sarif is valid SARIF 2.1.0 (official schema) with rule metad
   assert.equal(bypass.locations[0].physicalLocation.artifactLocation.uri, 'src/agent.ts');
   assert.equal(rules[bypass.ruleIndex].id, 'CW002');
 });
+
+test('scan of staged files (pre-commit): paths relative to the working directory, imports still followed', () => {
+  const r = spawnSync(process.execPath, [CLI, 'scan', 'src/model.ts', 'src/tools/search.ts', '--format', 'json'], { cwd: join(REPO_ROOT, 'examples', 'support-bot'), encoding: 'utf8', env: { ...process.env, CHAINWARDEN_POLICY: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual(doc.findings.map((f: { file: string; status: string; target: string }) => [f.file, f.status, f.target]), [
+    ['src/model.ts', 'approved', 'http://127.0.0.1:8790/openai/v1'],
+    ['src/tools/search.ts', 'bypass', 'https://api.tavily.com'],
+  ]);
+});

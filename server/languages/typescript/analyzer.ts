@@ -15,6 +15,19 @@ import { parseModule, resolveRelative, type ModuleInfo } from './module.js';
 import { UseReader, defaultsOnly, hostOf, schemeProvider, shiftEntry, stdioProvider } from './use-reader.js';
 
 
+/** Client instances whose method calls are requests (`api.get(…)`). */
+const HTTP_INSTANCES = new Set(['http.axios-instance', 'http.got-instance']);
+
+/** axios/got joining: an absolute URL wins; otherwise base + "/" + path, one slash between. */
+function joinUrl(base: Resolution, path: Resolution): Resolution {
+  if (path.state === 'set' && !path.partial && /^[a-z][a-z0-9+.-]*:\/\//i.test(path.value)) return path;
+  if (base.state === 'unresolved' || base.value === null) return base.state === 'unresolved' ? base : { state: 'unresolved', why: 'the instance has no base URL' };
+  const root = base.value.replace(/\/+$/, '');
+  if (path.state === 'set') return { state: 'set', value: `${root}/${path.value.replace(/^\/+/, '')}`, ...(path.partial ? { partial: path.partial } : {}), ...(path.range ? { range: path.range } : {}) };
+  if (path.state === 'unresolved') return { state: 'set', value: `${root}/`, partial: { why: path.why } };
+  return { state: 'set', value: root };
+}
+
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 const MCP_CLIENT_OPTIONS = new Set(['throwOnLoadError', 'prefixToolNameWithServerName', 'additionalToolNamePrefix', 'useStandardContentBlocks', 'onConnectionError', 'outputHandling', 'defaultToolTimeout', 'mcpServers']);
 
@@ -105,6 +118,7 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
       const callee = this.ev.eval(node.expression, info);
       const match = matchCallee(callee);
       if (match) result = this.build(match, node, info);
+      else if (callee.t === 'use' && HTTP_INSTANCES.has(callee.use.entry.id) && tsc.isCallExpression(node)) result = this.instanceCall(callee.use, node, info);
     } finally {
       this.depStack.pop();
     }
@@ -152,6 +166,25 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
    * A model named by a "provider:model" string: `initChatModel(model, options)` (options go to the provider's
    * constructor) or `createAgent({ model: "openai:gpt-4o" })` (SDK defaults). Null when the model is an instance.
    */
+  /** `api.post("/incidents")` on an `axios.create` / `got.extend` instance: the instance's base URL joined with the path. */
+  private instanceCall(instance: ResourceUse, node: ts.CallExpression, info: ModuleInfo): ResourceUse[] {
+    const callee = node.expression;
+    let verb = 'request';
+    if (tsc.isPropertyAccessExpression(callee)) {
+      // Only `api.get(…)` on the instance itself, not `api.defaults.headers.get(…)`.
+      if (!tsc.isIdentifier(callee.expression)) return [];
+      verb = callee.name.text.toLowerCase();
+      if (!HTTP_VERBS.has(verb) && verb !== 'request') return [];
+    } else if (!tsc.isIdentifier(callee)) return [];
+    const args = [...node.arguments];
+    const method = HTTP_VERBS.has(verb) ? verb.toUpperCase() : (this.read.stringAt(args, ['1.method', '0.method'], info) ?? 'GET').toUpperCase();
+    const path = this.read.endpoint({ from: ['0', '0.url'] }, args, info);
+    return [{
+      entry: instance.entry, file: info.file, range: rangeOf(node, info.sf), label: `${instance.label} instance .${verb}`,
+      provider: instance.provider, describedBy: instance.entry, target: joinUrl(instance.target, path), credential: null, model: null, method,
+    }];
+  }
+
   private initChatModel(base: Omit<ResourceUse, 'provider' | 'describedBy' | 'target' | 'credential' | 'model'>, args: ts.Expression[], info: ModuleInfo): ResourceUse | null {
     const modelPath = base.entry.model?.[0] ?? '0';
     const optionsFollow = modelPath === '0';

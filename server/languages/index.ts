@@ -63,3 +63,8 @@ export const LANGUAGES: readonly Language[] = [
 export function languageFor(file: string): Language | undefined {
   return LANGUAGES.find((l) => l.handles(file));
 }
+
+/** Every language's asynchronous set-up (once per process); Workspace.ready() and the language server await it. */
+export async function readyLanguages(): Promise<void> {
+  await Promise.all(LANGUAGES.map((l) => l.ready?.()));
+}

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compileGlob, loadPolicyFile, type Policy } from '../../gateway/policy/index.js';
 import type { PolicyDiagnostic as Diagnostic } from '../../gateway/policy/diagnostics.js';
-import { LANGUAGES, languageFor, type LanguageAnalyzer, type LanguageIO } from '../languages/index.js';
+import { LANGUAGES, languageFor, readyLanguages, type LanguageAnalyzer, type LanguageIO } from '../languages/index.js';
 import { PolicyChecker } from './check.js';
 import { EnvFiles } from './env.js';
 import type { Finding } from './types.js';
@@ -57,7 +57,7 @@ export class Workspace {
    * reported in `errors` with no findings; TypeScript needs nothing.
    */
   async ready(): Promise<this> {
-    await Promise.all(LANGUAGES.map((l) => l.ready?.()));
+    await readyLanguages();
     return this;
   }
 

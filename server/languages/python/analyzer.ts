@@ -33,7 +33,7 @@ export interface FileAnalysis {
 /** How the chain key is read in Python, for the quick fix that routes a client through the gateway. */
 export const PY_KEY_EXPRESSION = 'os.environ["CHAINWARDEN_KEY"]';
 /** Parsed trees kept at most (see trimCache). */
-const MAX_TREES = 64;
+const MAX_TREES = 32;
 const HTTP_VERBS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options']);
 const MCP_TRANSPORT_URL = new Set(['sse', 'streamable_http', 'http', 'websocket']);
 

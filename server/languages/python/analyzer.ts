@@ -11,7 +11,7 @@ import type { Resolution, ResourceUse } from '../../scan/use.js';
 import { classifySecret, type SecretHit } from '../../scan/secrets.js';
 import { hostOf } from '../typescript/use-reader.js';
 import { readCall, readPath, toResolution, writes, type Call } from './args.js';
-import { classBases, Evaluator, type EvalHost, type Value } from './evaluate.js';
+import { classBases, Evaluator, plainStringValue, type EvalHost, type Value } from './evaluate.js';
 import { parseModule, rangeIn, resolvePyModule, type PyModule } from './module.js';
 import { scanNodes, type Node } from './parser.js';
 
@@ -122,9 +122,9 @@ export class PythonAnalyzer implements EvalHost {
 
   private secretAt(node: Node, mod: PyModule): SecretHit | null {
     if (node.endIndex - node.startIndex < 10) return null; // shorter than any credential
-    if (node.namedChildren.some((c) => c?.type === 'interpolation')) return null;
-    const v = this.ev.eval(node, mod);
-    if (v.t !== 'str') return null;
+    const value = plainStringValue(node.text); // f-strings are built at run time: not a literal secret
+    if (value === null) return null;
+    const v = { v: value };
     // Known formats first; the field name is only needed for the high-entropy rule.
     const known = classifySecret(v.v, null, rangeIn(mod, node));
     if (known || v.v.length < 12 || /\s/.test(v.v)) return known;

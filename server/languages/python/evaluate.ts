@@ -149,6 +149,9 @@ export class Evaluator {
   }
 
   private string(node: Node, mod: PyModule): Value {
+    // Plain literals from their text alone (no child nodes to visit); f-strings walk their interpolations.
+    const plain = plainStringValue(node.text);
+    if (plain !== null) return { t: 'str', v: plain };
     const start = node.children[0]?.text ?? '"';
     const prefix = /^[a-zA-Z]*/.exec(start)![0].toLowerCase();
     const raw = prefix.includes('r');
@@ -649,6 +652,13 @@ function methodNamed(cls: Node, name: string): Node | undefined {
     if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
   }
   return undefined;
+}
+
+/** The value of a string literal without interpolation (`"…"`, `r'…'`, `"""…"""`), or null for f-strings and anything else. */
+export function plainStringValue(text: string): string | null {
+  const m = /^([rRbBuU]{0,2})('''|"""|'|")([\s\S]*)\2$/.exec(text);
+  if (!m) return null;
+  return /r/i.test(m[1]!) ? m[3]! : unescape(m[3]!);
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };

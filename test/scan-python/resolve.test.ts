@@ -77,6 +77,31 @@ for (const c of CASES) {
   });
 }
 
+test('one finding per resource: a client passed on, a request object opened, relative paths on a base URL', () => {
+  const file = write('clients.py', [
+    'from urllib.request import Request, urlopen',
+    'import httpx',
+    'from pinecone import Pinecone',
+    'from langchain_pinecone import PineconeVectorStore',
+    'req = Request("https://api.example.com/v1/items", method="POST")',
+    'body = urlopen(req).read()',
+    'api = httpx.Client(base_url="https://crm.example.com")',
+    'contacts = api.get("/contacts")',
+    'pc = Pinecone(api_key="k")',
+    'store = PineconeVectorStore(index=pc.Index("docs"), embedding=emb)',
+    '',
+  ].join('\n'));
+  const got = ws.analyzeFile(file).filter((f) => f.kind !== 'secret').map((f) => `${f.line}:${f.catalogId}:${f.target}`);
+  assert.deepEqual(got, [
+    '5:http.urllib:https://api.example.com/v1/items',
+    '7:http.httpx-client:https://crm.example.com',
+    '9:pinecone.client:https://api.pinecone.io',
+    '10:pinecone.store:https://api.pinecone.io',
+  ]);
+  const req = ws.analyzeFile(file).find((f) => f.line === 5)!;
+  assert.equal(req.provider, 'api.example.com');
+});
+
 test('an import from a sibling module is followed, and the importer is its dependent', () => {
   const settings = write('pkg/settings.py', 'BASE_URL = "http://127.0.0.1:8790/openai/v1"\n');
   write('pkg/__init__.py', '');

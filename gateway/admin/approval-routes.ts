@@ -3,6 +3,8 @@
  * authenticates the caller into an Actor, parses JSON, and hands the request here.
  */
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { errorBody, statusOf, type ErrorCode } from '../errors.js';
 import { relative, dirname } from 'node:path';
 import { ApprovalError } from '../approvals/decide.js';
 import { applyRequestToPolicy, unifiedDiff } from '../approvals/patch.js';
@@ -31,8 +33,9 @@ export interface AdminRoute {
   handle(req: AdminRequest, params: string[]): AdminResponse;
 }
 
-export function adminError(status: number, code: string, message: string): AdminResponse {
-  return { status, body: { error: { type: 'chainwarden_admin_error', code, message } } };
+/** Errors come from the gateway's one table, in the same JSON shape the data plane answers with. */
+export function adminError(code: ErrorCode, detail?: string): AdminResponse {
+  return { status: statusOf(code), body: JSON.parse(errorBody(code, randomUUID(), detail)) };
 }
 
 export function approvalJson(a: Approval): Record<string, unknown> {
@@ -81,7 +84,7 @@ function guard(fn: () => AdminResponse): AdminResponse {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof ApprovalError) return adminError(e.status, e.code, e.message);
+    if (e instanceof ApprovalError) return adminError(e.code, e.message);
     throw e;
   }
 }
@@ -90,13 +93,13 @@ export function approvalRoutes(deps: { service: ApprovalService; policy: () => P
   const { service } = deps;
   const listBy = (kind: 'call' | 'access') => (req: AdminRequest): AdminResponse => {
     const status = req.query.get('status') ?? undefined;
-    if (status !== undefined && !STATUSES.includes(status as ApprovalStatus)) return adminError(400, 'CW_ERR_BAD_QUERY', `status must be one of ${STATUSES.join(', ')}`);
+    if (status !== undefined && !STATUSES.includes(status as ApprovalStatus)) return adminError('CW_ERR_ADMIN_BAD_QUERY', `status must be one of ${STATUSES.join(', ')}`);
     const limit = Number(req.query.get('limit') ?? 100);
     const items = service.list({ kind, status: status as ApprovalStatus | undefined, limit: Number.isFinite(limit) ? Math.min(Math.max(1, limit), 1000) : 100 });
     return { status: 200, body: { [kind === 'call' ? 'approvals' : 'requests']: items.map(approvalJson) } };
   };
   const answer = (req: AdminRequest, id: string, ans: Answer | string) =>
-    guard(() => (typeof ans === 'string' ? adminError(400, 'CW_ERR_BAD_BODY', ans) : { status: 200, body: approvalJson(service.answer(id, req.actor, ans)) }));
+    guard(() => (typeof ans === 'string' ? adminError('CW_ERR_ADMIN_BAD_BODY', ans) : { status: 200, body: approvalJson(service.answer(id, req.actor, ans)) }));
 
   return [
     { method: 'GET', pattern: /^\/v1\/approvals$/, handle: listBy('call') },
@@ -118,11 +121,11 @@ export function approvalRoutes(deps: { service: ApprovalService; policy: () => P
         const policy = deps.policy();
         const [chain, connection, operation, reason] = ['chain', 'connection', 'operation', 'reason'].map((k) => field(req.body, k));
         for (const [k, v] of Object.entries({ chain, connection, operation, reason })) {
-          if (typeof v !== 'string' || !v.trim()) return adminError(400, 'CW_ERR_BAD_BODY', `"${k}" is required (a non-empty string)`);
+          if (typeof v !== 'string' || !v.trim()) return adminError('CW_ERR_ADMIN_BAD_BODY', `"${k}" is required (a non-empty string)`);
         }
-        if (!policy.connections[connection as string]) return adminError(400, 'CW_ERR_UNKNOWN_CONNECTION', `unknown connection "${connection}"`);
+        if (!policy.connections[connection as string]) return adminError('CW_ERR_UNKNOWN_CONNECTION_ADMIN', `unknown connection "${connection}"`);
         const op = parseOperation(policy, connection as string, operation as string);
-        if (typeof op === 'string') return adminError(400, 'CW_ERR_BAD_OPERATION', `operation: ${op}`);
+        if (typeof op === 'string') return adminError('CW_ERR_BAD_OPERATION', `operation: ${op}`);
         const created = service.createAccess({ chain: chain as string, subject: req.actor.subject, connection: connection as string, operation: operation as string, reason: reason as string });
         return { status: 201, body: approvalJson(created) };
       },
@@ -138,7 +141,7 @@ export function approvalRoutes(deps: { service: ApprovalService; policy: () => P
     {
       method: 'DELETE',
       pattern: /^\/v1\/grants\/([\w-]+)$/,
-      handle: (_req, [id]) => (service.revokeGrant(id!) ? { status: 200, body: { id, revoked: true } } : adminError(404, 'CW_ERR_GRANT_NOT_FOUND', `no active grant with id ${id}`)),
+      handle: (_req, [id]) => (service.revokeGrant(id!) ? { status: 200, body: { id, revoked: true } } : adminError('CW_ERR_GRANT_NOT_FOUND', `no active grant with id ${id}`)),
     },
   ];
 }
@@ -159,5 +162,5 @@ export function routeAdmin(routes: AdminRoute[], req: AdminRequest): AdminRespon
     if (m && r.method === req.method) return r.handle(req, m.slice(1));
   }
   const pathKnown = routes.some((r) => r.pattern.test(req.path));
-  return pathKnown ? adminError(405, 'CW_ERR_METHOD', `${req.method} is not supported on ${req.path}`) : undefined;
+  return pathKnown ? adminError('CW_ERR_ADMIN_METHOD', `${req.method} is not supported on ${req.path}`) : undefined;
 }

@@ -130,7 +130,7 @@ export class ApprovalService extends EventEmitter<ApprovalEvents> {
 
   get(id: string): Approval {
     const a = this.repo.get(id);
-    if (!a) throw new ApprovalError('CW_ERR_APPROVAL_NOT_FOUND', `no approval or request with id ${id}`, 404);
+    if (!a) throw new ApprovalError('CW_ERR_APPROVAL_NOT_FOUND', `no approval or request with id ${id}`);
     return this.expireIfDue(a);
   }
 
@@ -144,7 +144,7 @@ export class ApprovalService extends EventEmitter<ApprovalEvents> {
     if (next instanceof ApprovalError) throw next;
     if (!this.repo.replace(next, 'pending')) {
       const now = this.repo.get(id);
-      throw new ApprovalError('CW_ERR_ALREADY_DECIDED', `${id} is already ${now?.status ?? 'gone'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`, 409);
+      throw new ApprovalError('CW_ERR_ALREADY_DECIDED', `${id} is already ${now?.status ?? 'gone'}${now?.decidedBy ? ` by ${now.decidedBy}` : ''}`);
     }
     if (next.grant?.mode === 'for' && next.chain) {
       const operation = next.kind === 'call' ? grantPattern(next.operation) : next.operation;

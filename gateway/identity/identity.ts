@@ -45,8 +45,8 @@ export class IdentityResolver {
 
   /** Resolves every key reference now: an unset env: or unreadable file: fails here, at start. */
   constructor(
-    policy: Policy,
-    env: NodeJS.ProcessEnv = process.env,
+    private readonly policy: Policy,
+    private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly tokens?: TokenVerifier,
   ) {
     for (const k of policy.identity.keys) {
@@ -68,5 +68,16 @@ export class IdentityResolver {
       return this.tokens.verify(credential, presentedChain);
     }
     return { error: 'invalid_credential', message: 'the presented key is not a Chainwarden key for any chain' };
+  }
+
+  /**
+   * Derives something from each key without handing the key out (PostgreSQL's SCRAM needs a stored
+   * verifier per key). Returns what `derive` made, with the identity the key stands for.
+   */
+  deriveFromKeys<T>(derive: (secret: string) => T): Array<{ identity: Identity; derived: T }> {
+    return this.policy.identity.keys.map((k) => ({
+      identity: { chain: k.chain, subject: `key:${k.id}`, groups: [], keyId: k.id, method: 'key' as const },
+      derived: derive(resolveSecret(k.key, this.env, this.policy.file).reveal()),
+    }));
   }
 }

@@ -71,6 +71,8 @@ export function checkSemantics(policy: Policy, ctx: YamlContext, options: LoadOp
 
   const listeners = new Map<string, Path>();
   const claim = (addr: string, path: Path) => {
+    // Port 0 asks the system for a free port: several listeners may say so without clashing.
+    if (/:0$/.test(addr)) return;
     const prior = listeners.get(addr);
     if (prior) err(path, `address ${addr} is already used by ${prior.join('.')}`, 'CW_POLICY_ADDRESS');
     else listeners.set(addr, path);

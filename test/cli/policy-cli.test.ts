@@ -124,3 +124,10 @@ test('policy explain shows grants from the state store, until they expire', asyn
   const fileOnly = runCli([...args, '--connection', 'tavily', '--op', 'POST /search', '--no-grants'], { cwd: dir });
   assert.equal(fileOnly.status, 1);
 });
+
+test('scan: an explicit --policy is relative to the working directory, not the scanned folder', () => {
+  const r = runCli(['scan', 'examples/support-bot', '--policy', 'examples/support-bot/chainwarden.yaml', '--format', 'json'], { cwd: join(EXAMPLE_DIR, '..', '..') });
+  assert.equal(r.status, 0, r.stderr);
+  const findings = JSON.parse(r.stdout).findings as Array<{ status: string }>;
+  assert.ok(findings.some((f) => f.status === 'approved') && findings.some((f) => f.status === 'bypass'));
+});

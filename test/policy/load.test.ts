@@ -99,3 +99,8 @@ test('error messages never echo a referenced secret value', () => {
   const all = parsePolicy(base.replace('version: 1', 'version: 9'), 'p.yaml', { resolveSecrets: true, env }).diagnostics.map(formatDiagnostic).join('\n');
   assert.ok(!all.includes(env.OPENAI_API_KEY));
 });
+
+test('port 0 (any free port) may be named by several listeners', () => {
+  const text = base.replace('version: 1', 'version: 1\ngateway: { listen: 127.0.0.1:0, admin: 127.0.0.1:0 }').replace('listen: 127.0.0.1:15432', 'listen: 127.0.0.1:0');
+  assert.deepEqual(errorsOf(text), []);
+});

@@ -35,7 +35,9 @@ export const scan: Command = {
     const paths = ctx.positionals.map((p) => resolve(ctx.cwd, p));
     for (const p of paths) if (!existsSync(p)) throw new UsageError(`no such file or folder: ${relative(ctx.cwd, p) || p}`);
     const root = paths.length === 1 && statSync(paths[0]!).isDirectory() ? paths[0]! : ctx.cwd;
-    const policyFile = findPolicyFile(ctx.values.policy as string | undefined, root, ctx.env);
+    // An explicit --policy is relative to where the user is; discovery starts from the scanned folder.
+    const explicit = ctx.values.policy as string | undefined;
+    const policyFile = explicit ? resolve(ctx.cwd, explicit) : findPolicyFile(undefined, root, ctx.env);
     if (ctx.values.policy && (!policyFile || !existsSync(policyFile))) throw new UsageError(`policy file not found: ${String(ctx.values.policy)}`);
     const ws = await new Workspace({ root, ...(policyFile ? { policyFile } : {}) }).ready();
     if (ws.policyDiagnostics.length) {

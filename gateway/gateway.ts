@@ -1,0 +1,158 @@
+/**
+ * The gateway process: loads the policy (every secret resolved, or it does not start), opens the
+ * audit store, starts the HTTP data plane and the admin API, and hot-reloads the policy.
+ */
+import type { AddressInfo } from 'node:net';
+import { isAbsolute, resolve, dirname } from 'node:path';
+import type { Server } from 'node:http';
+import { requirePolicy, loadPolicyFile } from './policy/load.js';
+import { PolicyWatcher } from './policy/watch.js';
+import { resolveSecret } from './policy/secrets.js';
+import type { Policy } from './policy/types.js';
+import { formatDiagnostic } from './policy/diagnostics.js';
+import type { OidcOptions } from './identity/oidc.js';
+import { openStore } from './store/open.js';
+import { AuditWriter } from './store/audit-writer.js';
+import type { StateStore } from './store/types.js';
+import { createAdminServer } from './admin.js';
+import { policyReload } from './http/channels.js';
+import { authorize, compose, identify, route, type PipelineHooks } from './http/pipeline.js';
+import { forward } from './http/forwarder.js';
+import { Runtime } from './http/runtime.js';
+import { createDataPlane } from './http/server.js';
+
+export interface GatewayOptions {
+  policyFile: string;
+  env?: NodeJS.ProcessEnv;
+  hooks?: PipelineHooks;
+  oidc?: OidcOptions;
+  /** Watch the policy file and reload on change (default true). */
+  watch?: boolean;
+  /** Notes for the operator (skipped connections, reloads); the decision log is separate. */
+  note?: (text: string) => void;
+}
+
+export interface RunningGateway {
+  url: string;
+  adminUrl: string;
+  store: StateStore;
+  readonly runtime: Runtime;
+  reload(): { ok: boolean; errors: string[] };
+  close(): Promise<{ drained: boolean; cut: number }>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const note = options.note ?? (() => undefined);
+  const file = options.policyFile;
+  const policy = requirePolicy(file, { env, resolveSecrets: true });
+  let runtime = new Runtime(policy, env, undefined, options.oidc);
+  for (const [name, why] of runtime.skipped) note(`connection "${name}" skipped: ${why}`);
+
+  const store = openStore(policy.gateway.store, file);
+  const jsonl = policy.gateway.audit.jsonl;
+  const writer = new AuditWriter(store, jsonl && (isAbsolute(jsonl) ? jsonl : resolve(dirname(file), jsonl)));
+  const exchangeEnv = { writer, failOpen: policy.gateway.audit.failOpen };
+  const hooks = options.hooks ?? {};
+  const handle = compose([route, identify, authorize(hooks)], forward);
+  const plane = createDataPlane({ runtime: () => runtime, env: exchangeEnv, handle });
+
+  const adminToken = (p: Policy) => (p.gateway.adminToken ? resolveSecret(p.gateway.adminToken, env, p.file).reveal() : undefined);
+  let token = adminToken(policy);
+
+  const swap = (next: Policy): void => {
+    const old = runtime;
+    runtime = new Runtime(next, env, old, options.oidc);
+    token = adminToken(next);
+    exchangeEnv.failOpen = next.gateway.audit.failOpen;
+    if (next.gateway.listen !== old.policy.gateway.listen || next.gateway.admin !== old.policy.gateway.admin) note('gateway.listen / gateway.admin changed: restart the gateway to move the listeners');
+    void old.retire(runtime);
+  };
+  const watcher = new PolicyWatcher(file, policy, { env, resolveSecrets: true });
+  watcher.on('reload', (p) => {
+    try {
+      swap(p);
+      policyReload.publish({ ok: true, file });
+      note(`policy reloaded from ${file}`);
+    } catch (e) {
+      note(`policy reload failed, keeping the previous policy: ${(e as Error).message}`);
+    }
+  });
+  watcher.on('rejected', (diagnostics) => {
+    policyReload.publish({ ok: false, file, errors: diagnostics.map(formatDiagnostic) });
+    note(`policy change rejected, keeping the previous policy:\n${diagnostics.map(formatDiagnostic).join('\n')}`);
+  });
+  if (options.watch !== false) watcher.start();
+
+  const reload = (): { ok: boolean; errors: string[] } => {
+    const { policy: next, diagnostics } = loadPolicyFile(file, { env, resolveSecrets: true });
+    const errors = diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+    if (!next) return { ok: false, errors };
+    try {
+      swap(next);
+    } catch (e) {
+      return { ok: false, errors: [(e as Error).message] };
+    }
+    return { ok: true, errors: [] };
+  };
+
+  const admin = createAdminServer({
+    adminToken: () => token,
+    store,
+    reload,
+    health: () => ({ inFlight: plane.inFlight, audit: writer.healthy ? 'ok' : 'failing' }),
+  });
+
+  try {
+    await listen(plane.server, policy.gateway.listen);
+    await listen(admin, policy.gateway.admin);
+  } catch (e) {
+    plane.server.close();
+    admin.close();
+    store.close();
+    throw e;
+  }
+
+  return {
+    url: `http://${hostPort(plane.server)}`,
+    adminUrl: `http://${hostPort(admin)}`,
+    store,
+    get runtime() {
+      return runtime;
+    },
+    reload,
+    async close() {
+      watcher.close();
+      admin.close();
+      admin.closeAllConnections();
+      const result = await plane.drain(runtime.policy.gateway.timeouts.drainMs);
+      await runtime.retire(null);
+      writer.close();
+      store.close();
+      return result;
+    },
+  };
+}
+
+/** "127.0.0.1:8790", "[::1]:8790", ":8790" (loopback) or "8790". */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d+)$/.exec(text) ?? /^()()(\d+)$/.exec(text);
+  if (!m) throw Object.assign(new Error(`cannot listen on "${text}": expected HOST:PORT`), { code: 'CW_ERR_LISTEN' });
+  return { host: m[1] || m[2] || '127.0.0.1', port: Number(m[3]) };
+}
+
+function listen(server: Server, address: string): Promise<void> {
+  const { host, port } = parseListen(address);
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  });
+}
+
+function hostPort(server: Server): string {
+  const a = server.address() as AddressInfo;
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}

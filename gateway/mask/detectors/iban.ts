@@ -1,0 +1,56 @@
+import { IBAN_LENGTHS, ibanMod97 } from '../checksums.js';
+import { isAlnum, starAlnum, trailingRunFrom } from '../shapes.js';
+import { docsUrl, type Detector, type Span } from '../types.js';
+
+/** A country code, two check digits, then alphanumerics, optionally in groups of four separated by one space. */
+const CANDIDATE = /[A-Z]{2}\d{2}(?: ?[A-Z0-9]){8,32}/g;
+/** 34 characters and 8 spaces. */
+const MAX_LENGTH = 42;
+
+/** Where an IBAN of `len` characters starting at start ends, if its spacing is compact or print format (groups of 4). */
+function endOf(text: string, start: number, len: number): number {
+  let i = start;
+  let count = 0;
+  const spaced = text[start + 4] === ' ';
+  while (count < len) {
+    const c = text.charCodeAt(i);
+    if (c === 32) {
+      if (!spaced || count % 4 !== 0) return -1;
+      i++;
+      continue;
+    }
+    if (!(isAlnum(c) && !(c >= 97 && c <= 122))) return -1;
+    count++;
+    i++;
+  }
+  return i;
+}
+
+export const iban: Detector = {
+  meta: {
+    name: 'iban',
+    description: 'International bank account numbers: right length for the country and a valid mod-97 checksum, compact or in groups of four.',
+    url: docsUrl('iban'),
+  },
+  create: () => ({
+    quick: /[A-Z]{2}\d\d/,
+    find(text) {
+      const spans: Span[] = [];
+      CANDIDATE.lastIndex = 0;
+      for (let m = CANDIDATE.exec(text); m; m = CANDIDATE.exec(text)) {
+        const start = m.index;
+        const len = IBAN_LENGTHS[text.slice(start, start + 2)];
+        const end = len === undefined || (start > 0 && isAlnum(text.charCodeAt(start - 1))) ? -1 : endOf(text, start, len);
+        if (end > 0 && (end === text.length || !isAlnum(text.charCodeAt(end))) && ibanMod97(text.slice(start, end).replace(/ /g, '')) === 1) {
+          spans.push({ start, end });
+          CANDIDATE.lastIndex = end;
+        } else {
+          CANDIDATE.lastIndex = start + 1;
+        }
+      }
+      return spans;
+    },
+    partial: (value) => starAlnum(value, 2, 4),
+    holdBack: (text) => trailingRunFrom(text, (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 32, (c) => c >= 65 && c <= 90, MAX_LENGTH + 2),
+  }),
+};

@@ -1,0 +1,145 @@
+import { shannonEntropy } from '../checksums.js';
+import { isAlnum, trailingRun } from '../shapes.js';
+import { docsUrl, type Detector, type Span } from '../types.js';
+
+/**
+ * Credentials with a recognisable prefix. Each entry: the prefix kept by a partial mask, and the pattern of
+ * the whole key (anchored at the prefix).
+ */
+export const KEY_FORMATS: ReadonlyArray<{ label: string; keep: number; pattern: string }> = [
+  { label: 'Anthropic key', keep: 7, pattern: 'sk-ant-[A-Za-z0-9_-]{20,}' },
+  { label: 'OpenAI project key', keep: 8, pattern: 'sk-proj-[A-Za-z0-9_-]{20,}' },
+  { label: 'OpenAI / generic sk- key', keep: 3, pattern: 'sk-[A-Za-z0-9_-]{20,}' },
+  { label: 'Stripe key', keep: 8, pattern: '[sr]k_(?:live|test)_[A-Za-z0-9]{16,}' },
+  { label: 'GitHub token', keep: 4, pattern: 'gh[pousr]_[A-Za-z0-9]{30,}' },
+  { label: 'GitHub fine-grained token', keep: 11, pattern: 'github_pat_[A-Za-z0-9_]{22,}' },
+  { label: 'GitLab token', keep: 6, pattern: 'glpat-[A-Za-z0-9_-]{20,}' },
+  { label: 'Slack token', keep: 5, pattern: 'xox[abposr]-[A-Za-z0-9-]{10,}' },
+  { label: 'AWS access key id', keep: 4, pattern: '(?:AKIA|ASIA)[A-Z0-9]{16}' },
+  { label: 'Google API key', keep: 4, pattern: 'AIza[A-Za-z0-9_-]{35}' },
+  { label: 'Tavily key', keep: 5, pattern: 'tvly-[A-Za-z0-9_-]{16,}' },
+  { label: 'Hugging Face token', keep: 3, pattern: 'hf_[A-Za-z0-9]{30,}' },
+  { label: 'npm token', keep: 4, pattern: 'npm_[A-Za-z0-9]{36}' },
+  { label: 'JSON Web Token', keep: 3, pattern: 'eyJ[A-Za-z0-9_-]{12,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*' },
+];
+
+/** Literal starts of the known formats; a format is tried only where its start is. */
+const STARTS = ['sk-', 'sk_', 'rk_', 'gh', 'github_pat_', 'glpat-', 'xox', 'AKIA', 'ASIA', 'AIza', 'tvly-', 'hf_', 'npm_', 'eyJ'];
+const FORMATS = KEY_FORMATS.map((f) => new RegExp(f.pattern, 'y'));
+
+/** The end of a known key starting at p, or -1. */
+const STARTS_BY_FIRST = new Map<number, string[]>();
+for (const lit of STARTS) STARTS_BY_FIRST.set(lit.charCodeAt(0), [...(STARTS_BY_FIRST.get(lit.charCodeAt(0)) ?? []), lit]);
+
+function knownKeyAt(text: string, p: number): number {
+  const starts = STARTS_BY_FIRST.get(text.charCodeAt(p));
+  if (starts === undefined || !starts.some((lit) => text.startsWith(lit, p))) return -1;
+  for (const f of FORMATS) {
+    f.lastIndex = p;
+    if (f.test(text)) {
+      let end = f.lastIndex;
+      while (end < text.length && (isAlnum(text.charCodeAt(end)) || text[end] === '_' || text[end] === '-')) end++;
+      return end;
+    }
+  }
+  return -1;
+}
+
+const PEM = /-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY)-----[\s\S]*?-----END \1-----/g;
+/** Token characters of keys and base64; a high-entropy candidate is a maximal run of at least MIN_TOKEN of them. */
+/** ASCII lookup table: a typed-array read is cheaper than comparisons in the strided scan's inner loops. */
+const RUN_CHARS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) t[c] = isAlnum(c) || c === 95 || c === 45 || c === 43 || c === 47 ? 1 : 0;
+  return t;
+})();
+const isRunChar = (c: number): boolean => c < 128 && RUN_CHARS[c] === 1;
+const MIN_TOKEN = 32;
+/** The shortest run that holds a known key (xoxb- and ten characters). */
+const MIN_RUN = 15;
+/** Every run of MIN_RUN characters covers a multiple of this, so only those positions need a look. */
+const STRIDE = Math.floor((MIN_RUN + 1) / 2);
+/**
+ * Prefixes of identifiers that services return and clients send back (completion, call and message ids):
+ * high-entropy but not secrets, and masking them would break tool calls.
+ */
+const ID_PREFIX = /^(?:chatcmpl|cmpl|call|resp|msg|toolu|req|run|asst|thread|file|org|batch|ft|evt|item|rs|fc|fp|step|vs|msgbatch|srvtoolu|proj|user)[-_]/;
+const MIN_ENTROPY = 4.3;
+const MAX_TOKEN = 200;
+const MAX_KEY = 4096;
+const MAX_PEM = 16384;
+const isTokenChar = (c: number): boolean => isAlnum(c) || c === 95 || c === 45 || c === 43 || c === 47 || c === 46 || c === 61;
+
+function highEntropy(s: string): boolean {
+  if (s.length > MAX_TOKEN || ID_PREFIX.test(s)) return false;
+  if (!/[a-z]/.test(s) || !/[A-Z]/.test(s) || !/[0-9]/.test(s)) return false;
+  return shannonEntropy(s) >= MIN_ENTROPY;
+}
+
+function overlaps(spans: Span[], start: number, end: number): boolean {
+  // Spans so far are PEM blocks (few) and known keys in order: checking from the end is enough for the latter.
+  for (let i = spans.length - 1; i >= 0; i--) if (spans[i]!.start < end && start < spans[i]!.end) return true;
+  return false;
+}
+
+export const secret: Detector = {
+  meta: {
+    name: 'secret',
+    description: 'API keys and tokens with known prefixes (sk-, sk-ant-, ghp_, xoxb-, AKIA, AIza, tvly-, glpat-, JWTs…), PEM private keys, and high-entropy tokens.',
+    url: docsUrl('secret'),
+  },
+  create: () => ({
+    find(text) {
+      const spans: Span[] = [];
+      PEM.lastIndex = 0;
+      for (let m = PEM.exec(text); m; m = PEM.exec(text)) spans.push({ start: m.index, end: m.index + m[0].length });
+      // Every known key and every high-entropy candidate lies in a run of at least MIN_RUN token characters, and
+      // every such run covers a multiple of STRIDE: only those positions are looked at (the text is not scanned
+      // character by character, which is what makes this detector cheap on long prose).
+      for (let i = STRIDE - 1; i < text.length; i += STRIDE) {
+        if (!isRunChar(text.charCodeAt(i))) continue;
+        let start = i;
+        let end = i + 1;
+        while (start > 0 && isRunChar(text.charCodeAt(start - 1))) start--;
+        while (end < text.length && isRunChar(text.charCodeAt(end))) end++;
+        i = end;
+        if (end - start < MIN_RUN) continue;
+        let known = false;
+        for (let p = start; p < end; p++) {
+          if (p > start && isAlnum(text.charCodeAt(p - 1))) continue;
+          const keyEnd = knownKeyAt(text, p);
+          if (keyEnd < 0) continue;
+          known = true;
+          if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
+          p = keyEnd;
+          i = Math.max(i, keyEnd);
+        }
+        if (known || end - start < MIN_TOKEN) continue;
+        const token = text.slice(start, end);
+        while (text[end] === '=' && end - start < MAX_TOKEN) end++;
+        // Part of a dotted name (a.b.c, a file name), not a key on its own.
+        if (text[start - 1] === '.' || (text[end] === '.' && end + 1 < text.length && isTokenChar(text.charCodeAt(end + 1)))) continue;
+        if (highEntropy(token) && !overlaps(spans, start, end)) spans.push({ start, end });
+      }
+      return spans.sort((a, b) => a.start - b.start);
+    },
+    partial(value) {
+      if (value.startsWith('-----BEGIN')) {
+        const header = value.slice(0, value.indexOf('-----', 5) + 5);
+        const footer = value.slice(value.lastIndexOf('-----END'));
+        return `${header}\n********\n${footer}`;
+      }
+      for (const f of KEY_FORMATS) if (new RegExp(`^(?:${f.pattern})`).test(value)) return `${value.slice(0, f.keep)}********`;
+      return `${value.slice(0, 4)}********`;
+    },
+    holdBack(text) {
+      let n = trailingRun(text, isTokenChar, MAX_KEY + 2);
+      // An unterminated PEM block is held whole, up to its bound.
+      const begin = text.lastIndexOf('-----BEGIN');
+      if (begin >= 0 && text.length - begin <= MAX_PEM && text.indexOf('-----END', begin) < 0) n = Math.max(n, text.length - begin);
+      const pemTail = /-{1,5}(?:B(?:E(?:G(?:I(?:N)?)?)?)?)?$/.exec(text.slice(-10));
+      if (pemTail) n = Math.max(n, pemTail[0].length);
+      return n;
+    },
+  }),
+};

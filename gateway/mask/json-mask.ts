@@ -1,0 +1,394 @@
+/**
+ * Masking inside a JSON document without re-serialising it: the raw text is scanned token by token and only
+ * masked string values (and numbers that hold a match, which become strings) are rewritten, so untouched bytes,
+ * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
+ */
+import type { CompiledPath, PathKey } from './json-path.js';
+import { applyHits, findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
+import type { MaskCounts } from './types.js';
+
+export interface JsonMaskResult {
+  text: string;
+  /** false when the body was not JSON: it was then masked as plain text with every rule. */
+  wasJson: boolean;
+}
+
+const STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/y;
+const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+const WHOLE_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const LITERAL = /true|false|null/y;
+const MAX_DEPTH = 512;
+
+class NotJson extends Error {}
+
+export function maskJsonText(text: string, rules: readonly CompiledRule[], counts: MaskCounts): JsonMaskResult {
+  const local: MaskCounts = {};
+  try {
+    const out = rules.every((r) => r.paths === null && !r.isRegex) ? fastMask(text, rules, local) : new Walker(text, rules, local).run();
+    for (const [k, v] of Object.entries(local)) counts[k] = (counts[k] ?? 0) + v;
+    return { text: out, wasJson: true };
+  } catch (e) {
+    if (!(e instanceof NotJson) && !(e instanceof SyntaxError)) throw e;
+    // Not JSON after all: every rule over the raw text is the safe reading.
+    return { text: maskTextWith(text, rules, counts), wasJson: false };
+  }
+}
+
+function decodeString(raw: string): string {
+  return raw.indexOf('\\') < 0 ? raw.slice(1, -1) : (JSON.parse(raw) as string);
+}
+
+/** The replacement token for a string or number token, or null when nothing in it matched. */
+function maskToken(raw: string, isString: boolean, rules: readonly CompiledRule[], counts: MaskCounts): string | null {
+  const value = isString ? decodeString(raw) : raw;
+  const masked = maskTextWith(value, rules, counts);
+  return masked === value ? null : JSON.stringify(masked);
+}
+
+/**
+ * Every rule applies to the whole body and none is a user regex, so no structure needs tracking. The
+ * detectors run once over the raw text: a string without escapes reads the same raw as decoded, and a quote is a
+ * boundary to every detector like the end of a text, so a match inside such a string is exactly the match a scan
+ * of the string alone gives, and is applied as found. Strings with escapes, matches that reach across tokens
+ * (a PEM block) and numbers are decoded and masked precisely. A match outside any string must be a number, or
+ * the body is not JSON and is masked as text.
+ */
+function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCounts): string {
+  const hits: Hit[] = findAll(text, rules);
+  // Backslashes mark strings with escapes: a zero-rule "hit" that only asks for a precise pass.
+  const escapes: number[] = [];
+  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) escapes.push(i);
+  if (hits.length === 0 && escapes.length === 0) {
+    if (/^\s*$/.test(text)) throw new NotJson();
+    return text;
+  }
+  hits.sort((a, b) => a.start - b.start);
+  const tokens = new TokenFinder(text);
+  const work = new Map<number, TokenWork>();
+  const workFor = (start: number, end: number, isString: boolean): TokenWork => {
+    let w = work.get(start);
+    if (!w) work.set(start, (w = { start, end, isString, precise: !isString, hits: [] }));
+    return w;
+  };
+  let e = 0;
+  for (let h = 0; h <= hits.length; h++) {
+    const at = h < hits.length ? hits[h]!.start : Infinity;
+    for (; e < escapes.length && escapes[e]! < at; e++) {
+      const t = tokens.at(escapes[e]!);
+      if (!t.isString) throw new NotJson();
+      workFor(t.start, t.end, true).precise = true;
+    }
+    if (h === hits.length) break;
+    const hit = hits[h]!;
+    const t = tokens.at(hit.start);
+    if (t.isString && hit.end < t.end) {
+      workFor(t.start, t.end, true).hits.push(hit);
+      continue;
+    }
+    // Reaching across tokens, or outside strings: every token touched gets a precise pass.
+    for (let p = hit.start; p < hit.end; ) {
+      const u = tokens.at(p);
+      if (u.isString) {
+        workFor(u.start, u.end, true).precise = true;
+        p = u.end < hit.end ? tokens.nextStringStart(u.end, hit.end) : hit.end;
+      } else {
+        const n = numberAround(text, p);
+        if (!n) throw new NotJson();
+        workFor(n.start, n.end, false);
+        p = hit.end;
+      }
+    }
+  }
+  let out = '';
+  let copied = 0;
+  for (const w of [...work.values()].sort((a, b) => a.start - b.start)) {
+    if (w.start < copied) continue;
+    let replacement: string | null;
+    if (w.precise) replacement = maskToken(text.slice(w.start, w.end), w.isString, rules, counts);
+    else {
+      // Built-in replacements keep the original characters or add '*': safe inside a JSON string as they are.
+      replacement = `"${applyHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts)}"`;
+    }
+    if (replacement === null) continue;
+    out += text.slice(copied, w.start) + replacement;
+    copied = w.end;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+interface TokenWork {
+  start: number;
+  end: number;
+  isString: boolean;
+  /** Decode and scan with every rule (escapes, numbers, a match reaching across tokens). */
+  precise: boolean;
+  hits: Hit[];
+}
+
+function numberAround(text: string, p: number): { start: number; end: number } | null {
+  const isNum = (c: number) => (c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69;
+  let s = p;
+  let e = p;
+  while (s > 0 && isNum(text.charCodeAt(s - 1))) s--;
+  while (e < text.length && isNum(text.charCodeAt(e))) e++;
+  return e > s && WHOLE_NUMBER.test(text.slice(s, e)) ? { start: s, end: e } : null;
+}
+
+/**
+ * Which string token holds a position, for positions asked in increasing order: hops from quote to quote
+ * (indexOf, no allocation), skipping quotes escaped inside strings.
+ */
+class TokenFinder {
+  private pos = 0;
+  private open = -1; // start of the string being read, or -1 outside strings
+  private lastStart = -1;
+  private lastEnd = -1;
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  constructor(private readonly text: string) {}
+
+  /** A position before the cursor: binary search in the strings already read. */
+  private behind(p: number): { isString: boolean; start: number; end: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.starts[mid]! > p) hi = mid - 1;
+      else if (this.ends[mid]! <= p) lo = mid + 1;
+      else return { isString: true, start: this.starts[mid]!, end: this.ends[mid]! };
+    }
+    return { isString: false, start: p, end: p + 1 };
+  }
+
+  private closingQuote(from: number): number {
+    for (let q = this.text.indexOf('"', from); ; q = this.text.indexOf('"', q + 1)) {
+      if (q < 0) throw new NotJson(); // an unterminated string
+      let b = 0;
+      while (this.text.charCodeAt(q - 1 - b) === 92) b++;
+      if (b % 2 === 0) return q;
+    }
+  }
+
+  at(p: number): { isString: boolean; start: number; end: number } {
+    if (p >= this.lastStart && p < this.lastEnd) return { isString: true, start: this.lastStart, end: this.lastEnd };
+    if (p < this.pos) return this.behind(p);
+    for (;;) {
+      if (this.open < 0) {
+        const q = this.text.indexOf('"', this.pos);
+        if (q < 0 || q > p) return { isString: false, start: p, end: p + 1 };
+        this.open = q;
+        this.pos = q + 1;
+      }
+      const close = this.closingQuote(this.pos);
+      this.lastStart = this.open;
+      this.lastEnd = close + 1;
+      this.starts.push(this.lastStart);
+      this.ends.push(this.lastEnd);
+      this.open = -1;
+      this.pos = close + 1;
+      if (p < this.lastEnd) return { isString: true, start: this.lastStart, end: this.lastEnd };
+    }
+  }
+
+  /** The start of the next string token before limit, or limit. */
+  nextStringStart(from: number, limit: number): number {
+    const q = this.text.indexOf('"', from);
+    return q < 0 || q >= limit ? limit : q;
+  }
+}
+
+interface Cursor {
+  path: CompiledPath;
+  rule: CompiledRule;
+  at: number;
+}
+
+interface Frame {
+  active: CompiledRule[];
+  cursors: Cursor[];
+}
+
+/** A frame no rule applies to and no path can reach below. */
+const DEAD: Frame = { active: [], cursors: [] };
+const STRUCTURE = /[[\]{}"]/g;
+
+/** A recursive-descent walk that knows where it is, for rules limited to JSON paths. */
+class Walker {
+  private pos = 0;
+  private out = '';
+  private copied = 0;
+  /**
+   * Where built-in detectors match in the raw text (sorted by start): a string without escapes that no
+   * candidate touches has nothing to mask for them, so it is not decoded or scanned again.
+   */
+  private readonly hits: Hit[];
+  private cand = 0;
+  constructor(
+    private readonly text: string,
+    private readonly rules: readonly CompiledRule[],
+    private readonly counts: MaskCounts,
+  ) {
+    this.hits = findAll(text, rules.filter((r) => !r.isRegex)).sort((a, b) => a.start - b.start);
+  }
+
+  /**
+   * Mask a string token under the active rules. A string without escapes gets the raw matches of the active
+   * rules that lie inside it, as found (see fastMask); one with escapes, a user regex, or a match reaching
+   * outside it gets a precise pass; a string no match touches is left as it is.
+   */
+  private maskString(start: number, raw: string, rules: readonly CompiledRule[]): void {
+    const end = start + raw.length;
+    while (this.cand < this.hits.length && this.hits[this.cand]!.end <= start) this.cand++;
+    const touched = this.cand < this.hits.length && this.hits[this.cand]!.start < end;
+    const precise = raw.indexOf('\\') >= 0 || rules.some((r) => r.isRegex);
+    if (!touched && !precise) return;
+    const inside: Hit[] = [];
+    let escapes = precise;
+    for (let i = this.cand; !escapes && i < this.hits.length && this.hits[i]!.start < end; i++) {
+      const h = this.hits[i]!;
+      if (h.start <= start || h.end >= end) escapes = true;
+      else if (rules.includes(h.rule)) inside.push(h);
+    }
+    if (escapes) return this.replace(start, raw, true, rules);
+    if (inside.length === 0) return;
+    this.out += `${this.text.slice(this.copied, start)}"${applyHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts)}"`;
+    this.copied = end;
+  }
+
+  run(): string {
+    const root: Frame = { active: [], cursors: [] };
+    for (const r of this.rules) {
+      if (r.paths === null) root.active.push(r);
+      else for (const path of r.paths) root.cursors.push({ path, rule: r, at: 0 });
+    }
+    const start = this.activate(root, root.cursors);
+    this.value(start, 0);
+    this.skipWhitespace();
+    if (this.pos !== this.text.length) throw new NotJson();
+    return this.copied === 0 ? this.text : this.out + this.text.slice(this.copied);
+  }
+
+  /** A frame whose cursors that reached the end of their path turned into active rules. */
+  private activate(base: Frame, cursors: Cursor[]): Frame {
+    let active = base.active;
+    const pending: Cursor[] = [];
+    for (const c of cursors) {
+      if (active.includes(c.rule)) continue;
+      if (c.at === c.path.length) active = active === base.active ? [...active, c.rule] : (active.push(c.rule), active);
+      else pending.push(c);
+    }
+    return active.length === 0 && pending.length === 0 ? DEAD : { active, cursors: pending };
+  }
+
+  private child(frame: Frame, key: PathKey): Frame {
+    if (frame.cursors.length === 0) return frame;
+    const next: Cursor[] = [];
+    for (const c of frame.cursors) {
+      // stepPath, inlined: this runs for every key of every object on a selected path.
+      const seg = c.path[c.at];
+      if (!seg) continue;
+      if (seg.descendant) next.push(c);
+      if (seg.key === '*' || seg.key === key) next.push({ path: c.path, rule: c.rule, at: c.at + 1 });
+    }
+    return this.activate(frame, next);
+  }
+
+  private skipWhitespace(): void {
+    let c = this.text.charCodeAt(this.pos);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = this.text.charCodeAt(++this.pos);
+  }
+
+  private token(re: RegExp): string {
+    re.lastIndex = this.pos;
+    const m = re.exec(this.text);
+    if (!m) throw new NotJson();
+    this.pos += m[0].length;
+    return m[0];
+  }
+
+  private replace(start: number, raw: string, isString: boolean, rules: readonly CompiledRule[]): void {
+    const replacement = maskToken(raw, isString, rules, this.counts);
+    if (replacement === null) return;
+    this.out += this.text.slice(this.copied, start) + replacement;
+    this.copied = start + raw.length;
+  }
+
+  private expect(ch: string): void {
+    this.skipWhitespace();
+    if (this.text[this.pos] !== ch) throw new NotJson();
+    this.pos++;
+  }
+
+  /**
+   * Skip a value no rule applies to and no path can reach: strings and brackets are hopped over without
+   * walking the structure (the bulk of a document outside the selected paths).
+   */
+  private skip(): void {
+    this.skipWhitespace();
+    const c = this.text[this.pos];
+    if (c === '"') return void this.token(STRING);
+    if (c !== '{' && c !== '[') return void this.token(c === '-' || (c !== undefined && c >= '0' && c <= '9') ? NUMBER : LITERAL);
+    let depth = 0;
+    STRUCTURE.lastIndex = this.pos;
+    for (let m = STRUCTURE.exec(this.text); m; m = STRUCTURE.exec(this.text)) {
+      const ch = m[0];
+      if (ch === '"') {
+        STRING.lastIndex = m.index;
+        if (!STRING.test(this.text)) throw new NotJson();
+        STRUCTURE.lastIndex = STRING.lastIndex;
+        continue;
+      }
+      depth += ch === '{' || ch === '[' ? 1 : -1;
+      if (depth > MAX_DEPTH) throw new NotJson();
+      if (depth === 0) return void (this.pos = m.index + 1);
+    }
+    throw new NotJson();
+  }
+
+  private value(frame: Frame, depth: number): void {
+    if (depth > MAX_DEPTH) throw new NotJson();
+    if (frame === DEAD) return this.skip();
+    this.skipWhitespace();
+    const c = this.text[this.pos];
+    const start = this.pos;
+    if (c === '"') {
+      const raw = this.token(STRING);
+      if (frame.active.length > 0) this.maskString(start, raw, frame.active);
+    } else if (c === '{') {
+      this.pos++;
+      this.skipWhitespace();
+      if (this.text[this.pos] === '}') return void this.pos++;
+      for (;;) {
+        this.skipWhitespace();
+        const keyStart = this.pos;
+        if (this.text[this.pos] !== '"') throw new NotJson();
+        const rawKey = this.token(STRING);
+        const key = decodeString(rawKey);
+        // Keys are data too (maps keyed by email): masked under the rules active for the object.
+        if (frame.active.length > 0) this.maskString(keyStart, rawKey, frame.active);
+        this.expect(':');
+        this.value(this.child(frame, key), depth + 1);
+        this.skipWhitespace();
+        const sep = this.text[this.pos++];
+        if (sep === '}') return;
+        if (sep !== ',') throw new NotJson();
+      }
+    } else if (c === '[') {
+      this.pos++;
+      this.skipWhitespace();
+      if (this.text[this.pos] === ']') return void this.pos++;
+      for (let i = 0; ; i++) {
+        this.value(this.child(frame, i), depth + 1);
+        this.skipWhitespace();
+        const sep = this.text[this.pos++];
+        if (sep === ']') return;
+        if (sep !== ',') throw new NotJson();
+      }
+    } else if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) {
+      const raw = this.token(NUMBER);
+      if (frame.active.length > 0 && (raw.length >= 13 || frame.active.some((r) => r.isRegex))) this.replace(start, raw, false, frame.active);
+    } else {
+      this.token(LITERAL);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/** Helpers shared by detectors: character classes, trailing runs, shape-keeping replacements. */
+
+export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+export const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+export const isWord = (c: number): boolean => isAlnum(c) || c === 95;
+
+/** Length of the run of characters at the end of text that satisfy inRun, capped at cap. */
+export function trailingRun(text: string, inRun: (c: number) => boolean, cap: number): number {
+  let n = 0;
+  for (let i = text.length - 1; i >= 0 && n < cap; i--, n++) if (!inRun(text.charCodeAt(i))) break;
+  return n;
+}
+
+/**
+ * Like trailingRun, but the run must begin with a character a match can begin with: a tail of separators
+ * alone (". ", " - ") cannot grow into a match and is not held.
+ */
+export function trailingRunFrom(text: string, inRun: (c: number) => boolean, canStart: (c: number) => boolean, cap: number): number {
+  let n = trailingRun(text, inRun, cap);
+  while (n > 0 && !canStart(text.charCodeAt(text.length - n))) n--;
+  return n;
+}
+
+/**
+ * Replace letters and digits with '*' and keep everything else (separators keep the shape), except the
+ * first `keepFirst` and the last `keepLast` letters/digits.
+ */
+export function starAlnum(value: string, keepFirst: number, keepLast: number): string {
+  let total = 0;
+  for (let i = 0; i < value.length; i++) if (isAlnum(value.charCodeAt(i))) total++;
+  if (keepFirst + keepLast >= total) {
+    // Too short to keep anything safely: hide every letter and digit.
+    keepFirst = 0;
+    keepLast = 0;
+  }
+  let out = '';
+  let seen = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i]!;
+    if (!isAlnum(value.charCodeAt(i))) {
+      out += ch;
+      continue;
+    }
+    out += seen < keepFirst || seen >= total - keepLast ? ch : '*';
+    seen++;
+  }
+  return out;
+}

@@ -1,0 +1,221 @@
+/**
+ * The streaming masker: a Transform between the upstream body and the client. Compressed bodies are decoded
+ * (the output is identity-encoded), text must be UTF-8, and every byte counts against maxBytes. JSON bodies are
+ * buffered and masked whole; SSE and NDJSON are masked event by event with split values held back; other text
+ * streams through a StreamingText. Any failure destroys the stream with a MaskError: nothing unscanned passes.
+ */
+import { Transform, type TransformCallback } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { planContent, type BodyMode, type ContentPlan } from './content.js';
+import { blockOf, MaskError, type MaskBlock } from './errors.js';
+import { EventMasker } from './events.js';
+import { maskJsonText } from './json-mask.js';
+import type { CompiledRule } from './rules.js';
+import { StreamingText } from './text-stream.js';
+import type { MaskCounts } from './types.js';
+
+export interface MaskingStreamOptions {
+  contentType?: string | null;
+  contentEncoding?: string | null;
+  /** The upstream content-length, when known: a body over maxBytes is refused before a byte is read. */
+  contentLength?: number | null;
+  /** The most decoded bytes scanned; more fails the stream. */
+  maxBytes: number;
+  /** The largest single SSE event or NDJSON line (default 1 MiB, at most maxBytes). */
+  maxEventBytes?: number;
+}
+
+export type MaskingStreamResult = MaskingStream | { blocked: MaskBlock };
+
+export function createMaskingStreamFor(rules: readonly CompiledRule[], options: MaskingStreamOptions): MaskingStreamResult {
+  const plan = planContent(options.contentType, options.contentEncoding);
+  if ('blocked' in plan) return plan;
+  if (options.contentLength != null && options.contentLength > options.maxBytes)
+    return { blocked: blockOf('CW_MASK_TOO_LARGE', `content-length ${options.contentLength} > ${options.maxBytes}`) };
+  return new MaskingStream(rules, plan, options);
+}
+
+const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
+
+export class MaskingStream extends Transform {
+  /** Masked values by detector name, complete once the stream has ended. */
+  readonly counts: MaskCounts = {};
+  readonly mode: BodyMode;
+  private bytes = 0;
+  private readonly maxBytes: number;
+  private readonly maxEventBytes: number;
+  private readonly decoder: ReturnType<NonNullable<ContentPlan['decoder']>> | null;
+  private readonly textDecoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly buffered: Buffer[] = [];
+  private readonly text: StreamingText;
+  private readonly events: EventMasker<string[] | null>;
+  private partial = '';
+  /** Output of the current write, pushed once (one Buffer per chunk rather than one per event). */
+  private out = '';
+  private eventLines: string[] = [];
+  private eventChars = 0;
+
+  constructor(
+    private readonly rules: readonly CompiledRule[],
+    plan: ContentPlan,
+    options: MaskingStreamOptions,
+  ) {
+    super();
+    this.mode = plan.mode;
+    this.maxBytes = options.maxBytes;
+    this.maxEventBytes = Math.min(options.maxEventBytes ?? 1 << 20, options.maxBytes);
+    this.text = new StreamingText(rules, this.counts);
+    this.events = new EventMasker(rules, this.counts);
+    this.decoder = plan.decoder ? plan.decoder() : null;
+    if (this.decoder) {
+      this.decoder.on('data', (b: Buffer) => this.guard(() => this.decoded(b)));
+      this.decoder.on('error', () => this.destroy(new MaskError('CW_MASK_DECODE_FAILED')));
+    }
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
+    if (this.decoder) this.decoder.write(chunk, () => done());
+    else done(this.guard(() => this.decoded(chunk)));
+  }
+
+  override _flush(done: TransformCallback): void {
+    if (!this.decoder) return done(this.guard(() => this.finish()));
+    this.decoder.once('end', () => done(this.guard(() => this.finish())));
+    this.decoder.end();
+  }
+
+  override _destroy(err: Error | null, done: (error?: Error | null) => void): void {
+    this.decoder?.destroy();
+    done(err);
+  }
+
+  /** Run a step; a failure becomes the stream's error (returned for callbacks, or destroying the stream). */
+  private guard(step: () => void): MaskError | undefined {
+    try {
+      step();
+      this.pushOut();
+      return undefined;
+    } catch (e) {
+      const err = e instanceof MaskError ? e : e instanceof TypeError ? new MaskError('CW_MASK_INVALID_UTF8') : new MaskError('CW_MASK_DECODE_FAILED');
+      if (this.decoder) this.destroy(err);
+      return err;
+    }
+  }
+
+  private decoded(bytes: Buffer): void {
+    if (this.destroyed) return;
+    this.bytes += bytes.length;
+    if (this.bytes > this.maxBytes) throw new MaskError('CW_MASK_TOO_LARGE', `over ${this.maxBytes} bytes`);
+    if (this.mode === 'json') {
+      this.buffered.push(bytes);
+      return;
+    }
+    const text = this.textDecoder.decode(bytes, { stream: true });
+    if (this.mode === 'text') this.emit_(this.text.push(text));
+    else this.lines(text);
+  }
+
+  private finish(): void {
+    if (this.mode === 'json') {
+      const body = utf8Fatal.decode(Buffer.concat(this.buffered));
+      this.emit_(maskJsonText(body, this.rules, this.counts).text);
+      return;
+    }
+    const tail = this.textDecoder.decode();
+    if (this.mode === 'text') {
+      this.emit_(this.text.push(tail) + this.text.flush());
+      return;
+    }
+    this.lines(tail);
+    if (this.partial !== '') {
+      this.line(this.partial);
+      this.partial = '';
+    }
+    if (this.mode === 'sse' && this.eventLines.length > 0) this.dispatchEvent();
+    for (const [payload, frame] of this.events.finish()) this.emitEvent(payload, frame);
+  }
+
+  /** Split decoded text into lines (\n, \r\n or \r); a trailing \r waits for a possible \n. */
+  private lines(text: string): void {
+    const buf = this.partial + text;
+    let from = 0;
+    if (buf.indexOf('\r') < 0) {
+      // The usual case: \n only, found with indexOf.
+      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', from)) {
+        this.line(buf.slice(from, i));
+        from = i + 1;
+      }
+    } else {
+      for (;;) {
+        let i = from;
+        while (i < buf.length && buf.charCodeAt(i) !== 10 && buf.charCodeAt(i) !== 13) i++;
+        if (i >= buf.length) break;
+        if (buf.charCodeAt(i) === 13 && i + 1 === buf.length) break;
+        this.line(buf.slice(from, i));
+        from = buf.charCodeAt(i) === 13 && buf.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+      }
+    }
+    const rest = buf.slice(from);
+    if (rest.length + this.eventChars > this.maxEventBytes) throw new MaskError('CW_MASK_EVENT_TOO_LARGE', `over ${this.maxEventBytes} bytes`);
+    this.partial = rest;
+  }
+
+  private line(line: string): void {
+    if (this.mode === 'ndjson') {
+      if (line.trim() === '') this.emit_(line + '\n');
+      else for (const [payload] of this.events.process(line, null)) this.emit_(payload + '\n');
+      return;
+    }
+    if (line === '') {
+      if (this.eventLines.length > 0) this.dispatchEvent();
+      else this.emit_('\n');
+      return;
+    }
+    this.eventLines.push(line);
+    this.eventChars += line.length + 1;
+    if (this.eventChars > this.maxEventBytes) throw new MaskError('CW_MASK_EVENT_TOO_LARGE', `over ${this.maxEventBytes} bytes`);
+  }
+
+  private dispatchEvent(): void {
+    const lines = this.eventLines;
+    this.eventLines = [];
+    this.eventChars = 0;
+    const data = lines.length === 1 ? (isDataLine(lines[0]!) ? [lines[0]!.slice(dataStart(lines[0]!))] : []) : lines.filter(isDataLine).map((l) => l.slice(dataStart(l)));
+    if (data.length === 0) return this.emit_(lines.join('\n') + '\n\n');
+    for (const [payload, frame] of this.events.process(data.join('\n'), lines)) this.emitEvent(payload, frame);
+  }
+
+  private emitEvent(payload: string, frame: string[] | null): void {
+    if (this.mode === 'ndjson') return this.emit_(payload + '\n');
+    if (frame !== null && frame.length === 1 && payload.indexOf('\n') < 0) return this.emit_(`data: ${payload}\n\n`);
+    const out: string[] = [];
+    let placed = false;
+    for (const l of frame ?? []) {
+      if (!isDataLine(l)) out.push(l);
+      else if (!placed) {
+        for (const p of payload.split('\n')) out.push(`data: ${p}`);
+        placed = true;
+      }
+    }
+    this.emit_(out.join('\n') + '\n\n');
+  }
+
+  private emit_(text: string): void {
+    this.out += text;
+  }
+
+  private pushOut(): void {
+    if (this.out.length === 0) return;
+    const text = this.out;
+    this.out = '';
+    this.push(Buffer.from(text, 'utf8'));
+  }
+}
+
+function dataStart(line: string): number {
+  return line.startsWith('data: ') ? 6 : 5;
+}
+
+function isDataLine(line: string): boolean {
+  return line.startsWith('data:');
+}

@@ -1,0 +1,58 @@
+/** Shared shapes of the masking module. */
+import type { DetectorName } from './names.js';
+
+/** A half-open range [start, end) of UTF-16 code units in the scanned text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Counts of masked values by detector name (a regex detector counts under its own name). Never values. */
+export type MaskCounts = Record<string, number>;
+
+export interface DetectorMeta {
+  name: DetectorName;
+  description: string;
+  /** docs/masking.md#<name> */
+  url: string;
+}
+
+/** What a detector needs from its policy entry (the regex detector reads pattern; the others nothing). */
+export interface DetectorOptions {
+  name?: string;
+  pattern?: string;
+}
+
+/** A detector ready to scan: one per mask entry. */
+export interface DetectorInstance {
+  /**
+   * A cheap test every match passes (a digit, an '@'…): when it fails on a text, find is not run. Most text a
+   * model streams has nothing for most detectors, and this keeps those pieces cheap.
+   */
+  quick?: RegExp;
+  /**
+   * Every match lies inside a stretch of at least 8 characters of digits, spaces and ()+.- that starts and ends
+   * with a digit (card numbers, SSNs, phone numbers). Long texts are then scanned once for such stretches and
+   * the detector runs only on small windows around them.
+   */
+  digitAnchored?: boolean;
+  /** Every match in text, sorted by start, not overlapping each other. */
+  find(text: string): Span[];
+  /** The shape-keeping replacement of one matched value (`4111 **** **** 1111`). */
+  partial(value: string): string;
+  /**
+   * How many trailing characters of text could still be the beginning (or part) of a match that more text
+   * would complete or change. A streaming masker holds those back; everything before is final.
+   */
+  holdBack(text: string): number;
+}
+
+/** A registry entry, ESLint-rule style: data about the detector plus a factory. */
+export interface Detector {
+  meta: DetectorMeta;
+  create(options: DetectorOptions): DetectorInstance;
+}
+
+export function docsUrl(name: DetectorName): string {
+  return `docs/masking.md#${name}`;
+}

@@ -1,0 +1,184 @@
+/**
+ * `startPostgresListeners(policy, hooks)`: one loopback listener per `postgres` connection in the
+ * policy. Secrets and SCRAM verifiers are resolved at start, so a missing one fails here, not later.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { resolveSecret, type MaskSpec, type Policy, type PostgresConnection } from '../policy/index.js';
+import { loadParser } from './classify.js';
+import { StartupFailure, startClient, tlsContext, type AuthSettings } from './client-auth.js';
+import { PgGatewayError } from './errors.js';
+import type { PgHooks } from './hooks.js';
+import { errorFromGateway, int32, message, readyForQuery } from './protocol.js';
+import { deriveVerifier } from './scram.js';
+import { Session } from './session.js';
+import { StatementCache } from './statement-cache.js';
+import { VolatileFunctions } from './volatile-functions.js';
+import { connectUpstream, describeTarget, queryOnce, sendCancel, upstreamTarget, type UpstreamTarget } from './upstream.js';
+
+export interface PostgresListeners {
+  listeners: Array<{ connection: string; host: string; port: number }>;
+  /** Stops listening and ends every session. */
+  close(): Promise<void>;
+  /** Parse-cache counters, for benchmarks. */
+  cache: StatementCache;
+}
+
+/** Startup parameters passed on to the upstream; anything else (options, search_path, role) is not. */
+const FORWARDED_PARAMS = new Set(['application_name', 'datestyle', 'timezone', 'extra_float_digits', 'intervalstyle']);
+const SCRAM_ITERATIONS = 4096;
+const STARTUP_TIMEOUT_MS = 30_000;
+const TABLE_NAMES_TTL_MS = 30_000;
+
+interface CancelEntry {
+  secret: number;
+  session: Session;
+  target: UpstreamTarget;
+}
+const cancelKeys = new Map<number, CancelEntry>();
+
+function parseListen(listen: string): { host: string; port: number } {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(listen);
+  if (!m) throw new Error(`invalid listen address "${listen}"`);
+  return { host: m[1]!, port: Number(m[2]) };
+}
+
+/** Table OIDs → schema.table, for masking by table; refreshed as sessions start. */
+class TableNames {
+  private names = new Map<number, string>();
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+  constructor(private readonly target: UpstreamTarget, readonly needed: boolean) {}
+  lookup = (oid: number): string | null => this.names.get(oid) ?? null;
+  refresh(): Promise<void> {
+    if (!this.needed || Date.now() - this.loadedAt < TABLE_NAMES_TTL_MS) return Promise.resolve();
+    this.loading ??= queryOnce(
+      this.target,
+      "SELECT c.oid, n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m','f')",
+    )
+      .then((rows) => {
+        this.names = new Map(rows.map((r) => [Number(r[0]), String(r[1]).toLowerCase()]));
+        this.loadedAt = Date.now();
+      })
+      .finally(() => (this.loading = null));
+    return this.loading;
+  }
+}
+
+export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Promise<PostgresListeners> {
+  await loadParser();
+  const env = hooks.env ?? process.env;
+  const cache = new StatementCache();
+  const salt = randomBytes(16);
+  const verifiers = hooks.identity.deriveFromKeys((key) => deriveVerifier(key, salt, SCRAM_ITERATIONS)).map((v) => ({ identity: v.identity, verifier: v.derived }));
+  const auth: Omit<AuthSettings, 'onCancel'> = {
+    identity: hooks.identity,
+    mode: hooks.clientAuth ?? 'auto',
+    tls: tlsContext(hooks.tls),
+    scram: { salt, iterations: SCRAM_ITERATIONS, verifiers },
+    chains: new Set(Object.keys(policy.chains)),
+  };
+  const servers: Server[] = [];
+  const sessions = new Set<Session>();
+  const out: PostgresListeners['listeners'] = [];
+  const log = (connection: string, level: 'info' | 'warn' | 'error', msg: string) => hooks.log?.({ level, connection, message: msg });
+
+  const onCancel = (pid: number, secret: number) => {
+    const entry = cancelKeys.get(pid);
+    const b = Buffer.alloc(4);
+    b.writeInt32BE(secret);
+    const want = Buffer.alloc(4);
+    want.writeInt32BE(entry?.secret ?? 0);
+    if (!entry || !timingSafeEqual(b, want)) return;
+    // A statement waiting for approval is cancelled here; one running upstream is cancelled there.
+    if (!entry.session.approvals.abortAll()) sendCancel(entry.target, entry.session.upstream.backendKey).catch(() => {});
+  };
+
+  for (const conn of Object.values(policy.connections)) {
+    if (conn.type !== 'postgres') continue;
+    const pg = conn as PostgresConnection;
+    const password = pg.credential.password ? resolveSecret(pg.credential.password, env, policy.file) : undefined;
+    const target = upstreamTarget(pg, password, policy.gateway.timeouts.connectMs);
+    const ruleMasks: MaskSpec[] = policy.rules.filter((r) => r.connections.includes(pg.name)).flatMap((r) => r.mask);
+    const tables = new TableNames(target, [...pg.mask, ...ruleMasks].some((m) => m.columns?.some((c) => c.includes('.'))));
+    const functions = new VolatileFunctions(target);
+    const server = createServer((socket) => void accept(socket, pg, target, tables, functions));
+    const { host, port } = parseListen(pg.listen);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    server.on('error', (e) => log(pg.name, 'error', `listener error: ${e.message}`));
+    const addr = server.address();
+    out.push({ connection: pg.name, host, port: typeof addr === 'object' && addr ? addr.port : port });
+    servers.push(server);
+  }
+
+  async function accept(socket: Socket, pg: PostgresConnection, target: UpstreamTarget, tables: TableNames, functions: VolatileFunctions): Promise<void> {
+    socket.setNoDelay(true);
+    socket.on('error', () => {});
+    const timer = setTimeout(() => socket.destroy(), STARTUP_TIMEOUT_MS);
+    let current: Socket = socket;
+    try {
+      const started = await startClient(socket, { ...auth, onCancel });
+      if (started.kind === 'done') return clearTimeout(timer);
+      current = started.socket;
+      const params: Record<string, string> = { client_encoding: 'UTF8' };
+      for (const [k, v] of started.params) if (FORWARDED_PARAMS.has(k.toLowerCase())) params[k] = v;
+      const [upstream] = await Promise.all([
+        connectUpstream(target, params),
+        tables.refresh().catch((e: Error) => log(pg.name, 'warn', `table names: ${e.message}`)),
+        functions.refresh().catch((e: Error) => log(pg.name, 'warn', `volatile functions: ${e.message}`)),
+      ]);
+      clearTimeout(timer);
+      let pid: number;
+      do pid = randomInt(1, 2 ** 31 - 1);
+      while (cancelKeys.has(pid));
+      const secret = randomInt(-(2 ** 31), 2 ** 31 - 1);
+      current.cork();
+      current.write(message('R', int32(0)));
+      for (const ps of upstream.parameterStatus) current.write(ps);
+      current.write(message('K', int32(pid), int32(secret)));
+      current.write(readyForQuery(upstream.txStatus));
+      current.uncork();
+      const session = new Session(
+        {
+          connection: pg.name,
+          target: describeTarget(target),
+          hooks,
+          cache,
+          identity: started.identity,
+          pid,
+          connectionMask: pg.mask,
+          tableName: tables.lookup,
+          effective: (info) => functions.effective(info),
+          onClose: () => {
+            cancelKeys.delete(pid);
+            sessions.delete(session);
+          },
+        },
+        current,
+        upstream,
+        started.leftover,
+      );
+      sessions.add(session);
+      cancelKeys.set(pid, { secret, session, target });
+    } catch (e) {
+      clearTimeout(timer);
+      if (e instanceof StartupFailure) current = e.socket;
+      const cause = e instanceof StartupFailure ? e.error : e;
+      const err = cause instanceof PgGatewayError ? cause : new PgGatewayError('CW_PG_BAD_STARTUP', (cause as Error).message, { fatal: true });
+      if (!current.destroyed) current.end(errorFromGateway(err, true));
+      if (err.code !== 'CW_PG_BAD_STARTUP') log(pg.name, 'warn', err.message);
+    }
+  }
+
+  return {
+    listeners: out,
+    cache,
+    async close() {
+      for (const s of sessions) s.close(new PgGatewayError('CW_PG_SHUTDOWN', '', { fatal: true }));
+      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    },
+  };
+}

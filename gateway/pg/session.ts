@@ -1,0 +1,467 @@
+/**
+ * One client session: a client socket, its upstream session, and the policy between them. Client
+ * messages are handled in order (a held statement holds the ones behind it, as PostgreSQL would);
+ * upstream replies are matched to Units and forwarded, masked and audited on the way.
+ */
+import type { Socket } from 'node:net';
+import type { Identity } from '../identity/identity.js';
+import type { Decision, MaskSpec } from '../policy/index.js';
+import type { StatementInfo } from './classify.js';
+import { decideStatement, needsEstimate } from './decide.js';
+import { PgGatewayError } from './errors.js';
+import type { PgAuditRecord, PgHooks } from './hooks.js';
+import { MessageReader, encodeBind, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseParse, parseQuery, parseTarget, type Message } from './protocol.js';
+import { Approvals } from './approvals.js';
+import type { StatementCache } from './statement-cache.js';
+import { newRun, type InternalSink, type PortalState, type Run, type StatementState, type Unit, type UnitKind } from './units.js';
+import { Explainer } from './explain.js';
+import { Replies } from './replies.js';
+import { auditRecord } from './audit.js';
+import type { UpstreamSession } from './upstream.js';
+
+/** Sent upstream in place of a refused statement: it fails at parse time, so the upstream's own error
+ * handling (aborting a transaction block, skipping to Sync) happens exactly as for a real error. */
+export const DENIED_TEXT = 'CHAINWARDEN DENIED';
+const DENIED_NAME = 'chainwarden$denied';
+
+export interface SessionContext {
+  connection: string;
+  target: string;
+  hooks: PgHooks;
+  cache: StatementCache;
+  identity: Identity;
+  pid: number;
+  connectionMask: MaskSpec[];
+  tableName(oid: number): string | null;
+  /** The statement as decided: calls to volatile user functions add a write (volatile-functions.ts). */
+  effective(info: StatementInfo): StatementInfo;
+  onClose(): void;
+}
+
+export class Session {
+  readonly units: Unit[] = [];
+  private batch = 0;
+  private nameSeq = 0;
+  erroredBatch = -1;
+  txStatus = 'I';
+  private readonly statements = new Map<string, StatementState>();
+  private readonly portals = new Map<string, PortalState>();
+  private readonly sqlPrepared = new Map<string, StatementInfo>();
+  private readonly queue: Message[] = [];
+  private busy = false;
+  closed = false;
+  private idleWaiters: Array<() => void> = [];
+  private readonly clientReader = new MessageReader();
+  readonly approvals: Approvals;
+  private readonly explainer: Explainer;
+  private readonly replies: Replies;
+
+  constructor(
+    readonly ctx: SessionContext,
+    readonly client: Socket,
+    readonly upstream: UpstreamSession,
+    clientLeftover: Buffer,
+  ) {
+    this.approvals = new Approvals(this);
+    this.explainer = new Explainer(this);
+    this.replies = new Replies(this);
+    upstream.socket.on('data', (chunk: Buffer) => this.replies.onData(chunk));
+    upstream.socket.on('close', () => this.close(new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', 'the upstream closed the connection', { fatal: true })));
+    upstream.socket.on('error', () => {});
+    client.on('data', (chunk: Buffer) => this.onClientData(chunk));
+    client.on('close', () => this.close());
+    client.on('error', () => {});
+    client.on('drain', () => upstream.socket.resume());
+    upstream.socket.on('drain', () => client.resume());
+    this.txStatus = upstream.txStatus;
+    for (const m of upstream.leftover) this.replies.onMessage(m);
+    if (clientLeftover.length) this.onClientData(clientLeftover);
+  }
+
+  get who() {
+    return { chain: this.ctx.identity.chain, groups: this.ctx.identity.groups, connection: this.ctx.connection };
+  }
+
+  // ---- output helpers -------------------------------------------------------------------------
+
+  /** Replies gathered while one upstream chunk is handled go out in one write. */
+  outbox: Buffer[] | null = null;
+
+  toClient(buf: Buffer, run?: Run): void {
+    if (run) run.bytesOut += buf.length;
+    if (this.outbox) this.outbox.push(buf);
+    else if (!this.client.write(buf)) this.upstream.socket.pause();
+  }
+
+  flushOutbox(): void {
+    const out = this.outbox;
+    this.outbox = null;
+    if (!out || out.length === 0 || this.client.destroyed) return;
+    if (!this.client.write(out.length === 1 ? out[0]! : Buffer.concat(out))) this.upstream.socket.pause();
+  }
+
+  private upOutbox: Buffer[] | null = null;
+
+  toUpstream(buf: Buffer): void {
+    if (this.upOutbox) this.upOutbox.push(buf);
+    else if (!this.upstream.socket.write(buf)) this.client.pause();
+  }
+
+  private flushUpstream(): void {
+    const out = this.upOutbox;
+    this.upOutbox = null;
+    if (!out || out.length === 0 || this.upstream.socket.destroyed) return;
+    if (!this.upstream.socket.write(out.length === 1 ? out[0]! : Buffer.concat(out))) this.client.pause();
+  }
+
+  enqueue(kind: UnitKind, extra: Partial<Unit> = {}): Unit {
+    const u: Unit = { kind, batch: this.batch, ...extra };
+    this.units.push(u);
+    return u;
+  }
+
+  /** Resolves when the upstream owes nothing (used before EXPLAIN in the simple protocol). */
+  idle(): Promise<void> {
+    if (this.units.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get skipping(): boolean {
+    return this.erroredBatch === this.batch;
+  }
+
+  close(error?: PgGatewayError): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.approvals.abortAll();
+    if (error && !this.client.destroyed) this.client.end(errorFromGateway(error, true));
+    else this.client.destroy();
+    if (!this.upstream.socket.destroyed) this.upstream.socket.end(message('X'));
+    for (const u of this.units.splice(0)) u.internal?.done();
+    this.ctx.onClose();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  // ---- client side ----------------------------------------------------------------------------
+
+  private onClientData(chunk: Buffer): void {
+    let msgs: Message[];
+    try {
+      msgs = this.clientReader.push(chunk);
+    } catch (e) {
+      this.close(e instanceof PgGatewayError ? e : undefined);
+      return;
+    }
+    for (const m of msgs) this.queue.push(m);
+    if (this.queue.length > 256) this.client.pause();
+    if (!this.busy) void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.busy = true;
+    try {
+      // Messages handled without waiting (a pipeline: Parse, Bind, Describe, Execute, Sync) go upstream
+      // in one write; anything sent while a statement waits (EXPLAIN, approvals) is written at once.
+      this.upOutbox = [];
+      while (this.queue.length && !this.closed) {
+        const m = this.queue.shift()!;
+        const pending = this.handleClient(m);
+        if (pending) {
+          this.flushUpstream();
+          await pending;
+          this.upOutbox = [];
+        }
+      }
+      this.flushUpstream();
+    } catch (e) {
+      this.flushUpstream();
+      this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_BAD_MESSAGE', (e as Error).message));
+    } finally {
+      this.busy = false;
+      if (!this.closed && this.client.isPaused()) this.client.resume();
+    }
+  }
+
+  private handleClient(m: Message): Promise<void> | void {
+    switch (m.type) {
+      case 0x51 /* Q */: return this.onQuery(m);
+      case 0x50 /* P */: return this.onParse(m);
+      case 0x42 /* B */: return this.onBind(m);
+      case 0x44 /* D */: return this.onDescribe(m);
+      case 0x45 /* E */: return this.onExecute(m);
+      case 0x43 /* C */: return this.onClose(m);
+      case 0x53 /* S */:
+        this.toUpstream(m.raw);
+        this.enqueue('sync');
+        this.batch++;
+        return;
+      case 0x48 /* H */: case 0x64 /* d */: case 0x63 /* c */: case 0x66 /* f */:
+        this.toUpstream(m.raw);
+        return;
+      case 0x58 /* X */:
+        // Whatever came before Terminate in the same read still reaches the server, then the session ends.
+        this.flushUpstream();
+        this.close();
+        return;
+      case 0x46 /* F */:
+        // The fastpath function call bypasses SQL entirely, so nothing could classify it.
+        return this.refuseQuery(new PgGatewayError('CW_PG_FASTPATH_REFUSED'), [], m.raw.length);
+      default:
+        throw new PgGatewayError('CW_PG_UNEXPECTED_MESSAGE', String.fromCharCode(m.type));
+    }
+  }
+
+  /** Sends the upstream a statement that fails, and shows the client `error` in its place. */
+  refuseQuery(error: PgGatewayError, runs: Run[], bytesIn: number): void {
+    for (const r of runs) this.auditRun(r, 'denied', error.message);
+    if (runs.length === 0) this.auditRun({ ...newRun(null, bytesIn), unparsable: bytesIn }, 'denied', error.message);
+    this.toUpstream(message('Q', DENIED_TEXT));
+    this.enqueue('query', { substitute: error, runs: [], runIndex: 0 });
+  }
+
+  private refuseExtended(kind: UnitKind, error: PgGatewayError, run: Run): void {
+    this.auditRun(run, 'denied', error.message);
+    this.toUpstream(encodeParse({ name: DENIED_NAME, text: DENIED_TEXT, paramTypes: [] }));
+    this.enqueue(kind, { substitute: error });
+  }
+
+  /** The statement EXECUTE name(...) stands for, with the EXECUTE text for audit. */
+  private resolveExecute(info: StatementInfo): StatementInfo | PgGatewayError {
+    if (info.execute === undefined) return this.ctx.effective(info);
+    const inner = this.sqlPrepared.get(info.execute);
+    if (!inner) return new PgGatewayError('CW_PG_UNKNOWN_PREPARED', info.execute);
+    return this.ctx.effective({ ...inner, text: info.text, normalized: info.normalized, explainable: true });
+  }
+
+  private onQuery(m: Message): Promise<void> | void {
+    const text = parseQuery(m.body);
+    const analysis = this.ctx.cache.analyze(text);
+    if (!analysis.ok) return this.refuseQuery(new PgGatewayError('CW_PG_UNPARSABLE', analysis.error), [], m.raw.length);
+    const compiled = this.ctx.hooks.compiled();
+    const runs: Run[] = [];
+    let refusal: PgGatewayError | null = null;
+    let held = false;
+    for (const stmt of analysis.statements) {
+      const resolved = this.resolveExecute(stmt);
+      const run = newRun(resolved instanceof PgGatewayError ? stmt : resolved, runs.length ? 0 : m.raw.length);
+      runs.push(run);
+      if (resolved instanceof PgGatewayError) {
+        refusal ??= resolved;
+        continue;
+      }
+      run.decision = decideStatement(compiled, this.who, resolved);
+      run.specs = run.decision.mask.length ? [...this.ctx.connectionMask, ...run.decision.mask] : this.ctx.connectionMask;
+      if (run.decision.effect === 'deny') refusal ??= denial(run.decision);
+      else if (resolved.copy === 'out' && run.specs.length) refusal ??= new PgGatewayError('CW_PG_COPY_MASKED');
+      else if (run.decision.effect === 'approve') held = true;
+    }
+    if (refusal) return this.refuseQuery(refusal, runs, m.raw.length);
+    if (held) return this.holdQuery(m, text, runs, analysis.statements);
+    this.forwardQuery(m, runs, analysis.statements);
+  }
+
+  private async holdQuery(m: Message, text: string, runs: Run[], statements: StatementInfo[]): Promise<void> {
+    const compiled = this.ctx.hooks.compiled();
+    if (runs.some((r) => needsEstimate(compiled, r.decision!))) {
+      const estimates = await this.explainer.simple(text, runs);
+      runs.forEach((r, i) => {
+        if (r.decision!.effect !== 'approve' || estimates[i] === undefined) return;
+        r.estimatedRows = estimates[i]!;
+        r.decision = decideStatement(compiled, this.who, r.info!, estimates[i]);
+      });
+    }
+    const still = runs.filter((r) => r.decision!.effect === 'approve');
+    if (still.length) {
+      const outcome = await this.approvals.hold(still);
+      if (!outcome.approved) return this.refuseQuery(outcome.error, runs, m.raw.length);
+    }
+    this.forwardQuery(m, runs, statements);
+  }
+
+  /**
+   * PREPARE and DEALLOCATE change what EXECUTE means only once the upstream confirms them
+   * (CommandComplete), so the gateway's view never runs ahead of the server's.
+   */
+  confirmed(info: StatementInfo): void {
+    if (info.prepare) this.sqlPrepared.set(info.prepare.name, info.prepare.inner);
+    if (info.deallocate === '*') this.sqlPrepared.clear();
+    else if (info.deallocate) this.sqlPrepared.delete(info.deallocate);
+  }
+
+  private forwardQuery(m: Message, runs: Run[], _statements: StatementInfo[]): void {
+    const now = Date.now();
+    for (const r of runs) r.upstreamStart = now;
+    this.toUpstream(m.raw);
+    this.enqueue('query', { runs, runIndex: 0 });
+  }
+
+  /**
+   * Every Parse and Bind gets an upstream name of its own, never reused. A statement or portal the
+   * upstream did not create (its Parse was skipped after an error, or failed) then cannot be confused
+   * with an older one of the same client name: the upstream reports it missing instead of running
+   * something other than what was decided.
+   */
+  private upstreamName(): string {
+    return `cw${(++this.nameSeq).toString(36)}`;
+  }
+
+  /** Answers a protocol-level mistake as PostgreSQL would, through the upstream's own error path. */
+  private failExtended(kind: UnitKind, error: PgGatewayError): void {
+    this.toUpstream(encodeParse({ name: DENIED_NAME, text: DENIED_TEXT, paramTypes: [] }));
+    this.enqueue(kind, { substitute: error });
+  }
+
+  private closeUpstream(which: 'S' | 'P', name: string): void {
+    this.toUpstream(message('C', Buffer.from(which), name));
+    this.enqueue('close', { internal: silentSink() });
+  }
+
+  private onParse(m: Message): void {
+    const p = parseParse(m.body);
+    if (this.skipping) return void this.toUpstream(m.raw);
+    if (p.name !== '' && this.statements.has(p.name)) return this.failExtended('parse', new PgGatewayError('CW_PG_DUPLICATE_PREPARED', p.name));
+    const analysis = this.ctx.cache.analyze(p.text);
+    if (!analysis.ok) {
+      return this.refuseExtended('parse', new PgGatewayError('CW_PG_UNPARSABLE', analysis.error), { ...newRun(null, m.raw.length), unparsable: m.raw.length });
+    }
+    const info = analysis.statements.length === 1 ? analysis.statements[0]! : null;
+    const state: StatementState = { name: p.name, upstream: this.upstreamName(), text: p.text, paramTypes: p.paramTypes, info, specs: [...this.ctx.connectionMask] };
+    if (info && info.execute === undefined) {
+      // Refuse what policy denies outright at Parse; approvals wait for Execute, when values are bound.
+      const d = decideStatement(this.ctx.hooks.compiled(), this.who, this.ctx.effective(info));
+      if (d.effect === 'deny') {
+        const run = newRun(this.ctx.effective(info), m.raw.length);
+        run.decision = d;
+        return this.refuseExtended('parse', denial(d), run);
+      }
+      state.specs.push(...d.mask);
+    }
+    // Several statements in one Parse: the upstream refuses it itself.
+    if (analysis.statements.length > 1) state.info = null;
+    const previous = this.statements.get(p.name);
+    // A new unnamed statement replaces the old one, as PostgreSQL does.
+    if (previous) this.closeUpstream('S', previous.upstream);
+    this.statements.set(p.name, state);
+    this.toUpstream(encodeParse({ name: state.upstream, text: p.text, paramTypes: p.paramTypes }));
+    this.enqueue('parse');
+  }
+
+  private onBind(m: Message): void {
+    if (this.skipping) return void this.toUpstream(m.raw);
+    const b = parseBind(m.body);
+    const stmt = this.statements.get(b.statement);
+    if (!stmt) return this.failExtended('bind', new PgGatewayError('CW_PG_UNKNOWN_STATEMENT', b.statement));
+    if (b.portal !== '' && this.portals.has(b.portal)) return this.failExtended('bind', new PgGatewayError('CW_PG_DUPLICATE_PORTAL', b.portal));
+    const previous = this.portals.get(b.portal);
+    if (previous) this.closeUpstream('P', previous.upstream);
+    const upstream = this.upstreamName();
+    this.portals.set(b.portal, { name: b.portal, upstream, stmt, resultFormats: b.resultFormats, paramFormats: b.paramFormats, params: b.params, described: false });
+    this.toUpstream(encodeBind({ ...b, portal: upstream, statement: stmt.upstream }));
+    this.enqueue('bind');
+  }
+
+  private onDescribe(m: Message): void {
+    if (this.skipping) return void this.toUpstream(m.raw);
+    const t = parseTarget(m.body);
+    if (t.which === 'S') {
+      const stmt = this.statements.get(t.name);
+      if (!stmt) return this.failExtended('describe', new PgGatewayError('CW_PG_UNKNOWN_STATEMENT', t.name));
+      this.toUpstream(message('D', Buffer.from('S'), stmt.upstream));
+      this.enqueue('describe', { describe: { stmt } });
+      return;
+    }
+    const portal = this.portals.get(t.name);
+    if (!portal) return this.failExtended('describe', new PgGatewayError('CW_PG_UNKNOWN_PORTAL', t.name));
+    portal.described = true;
+    this.toUpstream(message('D', Buffer.from('P'), portal.upstream));
+    this.enqueue('describe', { describe: { portal } });
+  }
+
+  private onClose(m: Message): void {
+    if (this.skipping) return void this.toUpstream(m.raw);
+    const t = parseTarget(m.body);
+    const target = t.which === 'S' ? this.statements.get(t.name) : this.portals.get(t.name);
+    if (t.which === 'S') this.statements.delete(t.name);
+    else this.portals.delete(t.name);
+    // Closing something that does not exist is not an error in PostgreSQL: CloseComplete either way.
+    this.toUpstream(message('C', Buffer.from(t.which), target ? target.upstream : DENIED_NAME));
+    this.enqueue('close');
+  }
+
+  private async onExecute(m: Message): Promise<void> {
+    if (this.skipping) return void this.toUpstream(m.raw);
+    const e = parseExecute(m.body);
+    const portal = this.portals.get(e.portal);
+    const stmt = portal?.stmt;
+    if (!portal || !stmt) return this.failExtended('execute', new PgGatewayError('CW_PG_UNKNOWN_PORTAL', e.portal));
+    const execute = message('E', portal.upstream, e.maxRows);
+    if (!stmt.info) {
+      // An empty statement (EmptyQueryResponse) or several in one Parse (the upstream refused it).
+      this.toUpstream(execute);
+      this.enqueue('execute', { portal });
+      return;
+    }
+    const resolved = this.resolveExecute(stmt.info);
+    const run = newRun(resolved instanceof PgGatewayError ? stmt.info : resolved, m.raw.length);
+    if (resolved instanceof PgGatewayError) return this.refuseExtended('execute', resolved, run);
+    const compiled = this.ctx.hooks.compiled();
+    run.decision = decideStatement(compiled, this.who, resolved);
+    const extra = run.decision.mask.filter((s) => !stmt.specs.includes(s));
+    run.specs = extra.length ? [...stmt.specs, ...extra] : stmt.specs;
+    if (run.decision.effect === 'deny') return this.refuseExtended('execute', denial(run.decision), run);
+    if (resolved.copy === 'out' && run.specs.length) return this.refuseExtended('execute', new PgGatewayError('CW_PG_COPY_MASKED'), run);
+    if (run.decision.effect === 'approve') {
+      if (needsEstimate(compiled, run.decision)) {
+        const estimate = await this.explainer.extended(stmt, portal, run);
+        if (estimate === 'failed') return; // the upstream's error was shown to the client; it now skips to Sync
+        if (estimate !== undefined) {
+          run.estimatedRows = estimate;
+          run.decision = decideStatement(compiled, this.who, resolved, estimate);
+        }
+      }
+      if (run.decision.effect === 'approve') {
+        const outcome = await this.approvals.hold([run]);
+        if (!outcome.approved) return this.refuseExtended('execute', outcome.error, run);
+      }
+    }
+    if (run.specs.length && !portal.described && !portal.rowDescBody) {
+      // Masking needs the columns; ask for them without showing the client an extra reply.
+      this.toUpstream(message('D', Buffer.from('P'), portal.upstream));
+      this.enqueue('describe', { describe: { portal }, internal: silentSink() });
+    }
+    run.upstreamStart = Date.now();
+    this.toUpstream(execute);
+    this.enqueue('execute', { run, portal });
+  }
+
+  /** The oldest unit is answered. */
+  pop(): void {
+    this.units.shift();
+    if (this.units.length === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  // ---- audit ----------------------------------------------------------------------------------
+
+  auditRun(run: Run, status: PgAuditRecord['status'], error: string | null, rows: number | null = null): void {
+    if (run.audited) return;
+    run.audited = true;
+    try {
+      const p = this.ctx.hooks.audit(auditRecord(this.ctx, run, status, error, rows));
+      if (p && typeof (p as Promise<void>).catch === 'function') (p as Promise<void>).catch(() => this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true })));
+    } catch {
+      this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true }));
+    }
+  }
+}
+
+export function denial(d: Decision): PgGatewayError {
+  const why = d.reasons[0] ?? 'no rule matched (default deny)';
+  return new PgGatewayError('CW_PG_DENIED', d.rule ? `rule "${d.rule}": ${why}` : why, { detail: d.reasons.join('\n') });
+}
+
+export function silentSink(done: () => void = () => {}): InternalSink {
+  return { firstColumn: [], error: null, forwardError: false, done };
+}

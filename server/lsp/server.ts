@@ -94,7 +94,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (caps.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     if (caps.watchers) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/chainwarden.{yaml,yml}' }, { globPattern: '**/.env*' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,pyi,ipynb}' }],
+        watchers: [{ globPattern: '**/chainwarden.{yaml,yml}' }, { globPattern: '**/.env*' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,ipynb}' }],
       });
     }
     await reloadSettings();

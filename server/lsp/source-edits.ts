@@ -57,7 +57,7 @@ export function routeThroughGatewayEdits(text: string, fileName: string, f: Find
 
 /** The edits that replace a hard-coded secret with an environment reference, in the file's language. */
 export function secretToEnvEdits(text: string, f: Finding, envVar: string): TextEdit[] | null {
-  if (/\.(py|pyi|ipynb)$/.test(f.file)) return pythonSecretEdits(text, f, envVar);
+  if (/\.(py|ipynb)$/.test(f.file)) return pythonSecretEdits(text, f, envVar);
   const e = secretToEnvEdit(text, f, envVar);
   return e ? [e] : null;
 }

@@ -7,7 +7,8 @@ import type { Range } from '../../scan/types.js';
 import { notebookRange, readNotebook, type NotebookSource } from './notebook.js';
 import { parsePython, type Node, type Tree } from './parser.js';
 
-export const PYTHON_EXTENSIONS = ['.py', '.pyi', '.ipynb'];
+/** Analysed files: modules and notebooks (.pyi stubs construct nothing, like .d.ts files). */
+export const PYTHON_EXTENSIONS = ['.py', '.ipynb'];
 
 export interface PyImport {
   /** The absolute or relative (leading dots) module, e.g. "langchain_openai", ".config". */

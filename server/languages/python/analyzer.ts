@@ -4,13 +4,13 @@
  * statuses, diagnostics and fix data are identical). One tree-sitter parse per file (cached); local
  * imports are followed file by file.
  */
-import { chatEntryForPythonInit, matchPy, PY_CALL_NAMES, type CatalogEntry, type PyBinding, type PyMatch } from '../../catalog/index.js';
-import type { ArgPath, EndpointSpec } from '../../catalog/types.js';
+import { chatEntryForPythonInit, matchPy, PY_CALL_NAMES, type PyBinding, type PyMatch } from '../../catalog/index.js';
 import type { FixData } from '../../scan/types.js';
 import type { Resolution, ResourceUse } from '../../scan/use.js';
 import { classifySecret, type SecretHit } from '../../scan/secrets.js';
 import { hostOf } from '../typescript/use-reader.js';
-import { readCall, readPath, toResolution, writes, type Call } from './args.js';
+import { readCall, toResolution, writes, type Call } from './args.js';
+import { firstFound, pyEndpoint, PyUseReader, schemeProvider, stdioProvider } from './use-reader.js';
 import { classBases, Evaluator, plainStringValue, type EvalHost, type Value } from './evaluate.js';
 import { parseModule, rangeIn, resolvePyModule, type PyModule } from './module.js';
 import { scanNodes, type Node } from './parser.js';
@@ -45,6 +45,7 @@ export class PythonAnalyzer implements EvalHost {
   private memo = new Map<string, ResourceUse[]>();
   private readonly depStack: Set<string>[] = [];
   private ev: Evaluator;
+  private readonly read = new PyUseReader(() => this.ev, (f, n) => this.io.env(f, n));
 
   constructor(private readonly io: PyAnalyzerIO) {
     this.ev = new Evaluator(this);
@@ -190,7 +191,7 @@ export class PythonAnalyzer implements EvalHost {
       case 'mcp-servers':
         return this.mcpServers(base, call, binding, mod);
       case 'mcp-stdio': {
-        const target = this.stdioTarget(call, '');
+        const target = this.read.stdioTarget(call);
         return [{ ...base, ...optionsRange, provider: stdioProvider(target), describedBy: entry, target, credential: null, model: null }];
       }
       case 'http-call': {
@@ -205,13 +206,13 @@ export class PythonAnalyzer implements EvalHost {
       }
       default: {
         const runtime = configurableAt(node);
-        let target = this.endpoint(pyEndpoint(entry, binding), call, mod);
+        let target = this.read.endpoint(pyEndpoint(entry, binding), call, mod);
         if (runtime.some((k) => (binding.endpoint ?? []).includes(k))) target = { state: 'unresolved', why: `the endpoint is chosen at run time (configurable_fields: ${runtime.join(', ')})` };
         // SQLite (`sqlite:///chinook.db`) is a local file: listed as `sqlite:<file>`, which the policy check reports as local, like TypeScript's.
         if (target.state === 'set' && /^sqlite(\+\w+)?:\/\/\//.test(target.value)) target = { ...target, value: `sqlite:${target.value.replace(/^sqlite(\+\w+)?:\/\/\//, '')}` };
         const provider = entry.provider ?? (entry.kind === 'sql' ? schemeProvider(target) : hostOf(target));
-        const model = runtime.some((k) => (binding.model ?? []).includes(k)) ? null : this.stringAt(call, binding.model ?? []);
-        return [{ ...base, ...optionsRange, ...(fix ? { fix } : {}), provider, describedBy: entry, target, credential: this.credential(entry, binding, call, mod), model }];
+        const model = runtime.some((k) => (binding.model ?? []).includes(k)) ? null : this.read.stringAt(call, binding.model ?? []);
+        return [{ ...base, ...optionsRange, ...(fix ? { fix } : {}), provider, describedBy: entry, target, credential: this.read.credential(entry, binding, call, mod), model }];
       }
     }
   }
@@ -225,7 +226,7 @@ export class PythonAnalyzer implements EvalHost {
     const first = firstFound(this.ev, call, binding.model ?? ['model', '0']);
     // create_agent(model=ChatOpenAI(…)) or a model that may be one: the instance is reported where it is built.
     if (!kwargsFollow && first?.value.t !== 'str' && first?.value.t !== 'env') return null;
-    const explicit = this.stringAt(call, ['model_provider']);
+    const explicit = this.read.stringAt(call, ['model_provider']);
     let provider: string | null = explicit;
     let model: string | null = null;
     let why: string | null = null;
@@ -258,8 +259,8 @@ export class PythonAnalyzer implements EvalHost {
       label: `${base.label} (${provBinding.names[0]})`,
       provider: delegate.provider,
       describedBy: delegate,
-      target: this.endpoint(pyEndpoint(delegate, provBinding), args, mod),
-      credential: this.credential(delegate, provBinding, args, mod),
+      target: this.read.endpoint(pyEndpoint(delegate, provBinding), args, mod),
+      credential: this.read.credential(delegate, provBinding, args, mod),
       model,
     };
   }
@@ -285,7 +286,7 @@ export class PythonAnalyzer implements EvalHost {
         if (get('url') && (!transport || (transport.t === 'str' && MCP_TRANSPORT_URL.has(transport.v)))) {
           const p = get('url')!;
           target = toResolution({ value: p.value(), node: p.node, mod: p.mod }, mod);
-        } else if (get('command')) target = this.stdioFromDict(server, mod);
+        } else if (get('command')) target = this.read.stdioFromDict(server, mod);
         else target = { state: 'unresolved', why: 'server has neither url nor command' };
       }
       const provider = target.state === 'set' && target.value.startsWith('stdio:') ? stdioProvider(target) : hostOf(target);
@@ -295,113 +296,8 @@ export class PythonAnalyzer implements EvalHost {
     return out;
   }
 
-  private stdioFromDict(server: Extract<Value, { t: 'dict' }>, mod: PyModule): Resolution {
-    const c = server.props.get('command')!;
-    const cmd = toResolution({ value: c.value(), node: c.node, mod: c.mod }, mod);
-    if (cmd.state !== 'set') return cmd;
-    const argv = server.props.get('args')?.value();
-    const words = argv?.t === 'list' ? argv.items.filter((i): i is { t: 'str'; v: string } => i.t === 'str').map((i) => i.v) : [];
-    return { ...cmd, value: `stdio:${[cmd.value, ...words].join(' ')}` };
-  }
-
-  private stdioTarget(call: Call, _at: string): Resolution {
-    const command = readPath(this.ev, call, 'command') ?? readPath(this.ev, call, '0');
-    if (!command) return { state: 'unresolved', why: 'no command' };
-    const cmd = toResolution(command, call.mod);
-    if (cmd.state !== 'set') return cmd;
-    const argv = readPath(this.ev, call, 'args') ?? readPath(this.ev, call, '1');
-    const words = argv?.value.t === 'list' ? argv.value.items.filter((i): i is { t: 'str'; v: string } => i.t === 'str').map((i) => i.v) : [];
-    return { ...cmd, value: `stdio:${[cmd.value, ...words].join(' ')}` };
-  }
-
-  /** Where the use connects: written in the code, composed from fields, an env default, or the provider's default. */
-  private endpoint(spec: EndpointSpec, call: Call, mod: PyModule): Resolution {
-    for (const path of spec.from ?? []) {
-      const found = readPath(this.ev, call, path);
-      if (!found || found.value.t === 'dict' || found.value.t === 'list' || found.value.t === 'inst') continue;
-      const r = toResolution(found, mod);
-      return r.state === 'set' ? { ...r, value: dsnToUrl(r.value, spec.scheme) } : r;
-    }
-    if (spec.fields?.host) {
-      const host = this.firstResolution(spec.fields.host, call, mod);
-      if (host) {
-        const parts: Record<string, Resolution | undefined> = { host };
-        for (const k of ['port', 'database', 'user', 'scheme'] as const) parts[k] = this.firstResolution(spec.fields[k] ?? [], call, mod);
-        for (const r of Object.values(parts)) if (r && r.state === 'unresolved') return r;
-        const val = (r: Resolution | undefined) => (r && r.state === 'set' ? r.value : undefined);
-        const scheme = val(parts.scheme) ?? spec.scheme ?? 'postgres';
-        const user = val(parts.user);
-        const port = val(parts.port) ?? String(spec.defaultPort ?? '');
-        const db = val(parts.database);
-        return { state: 'set', value: `${scheme}://${user ? user + '@' : ''}${val(parts.host)}${port ? ':' + port : ''}${db ? '/' + db : ''}`, ...(host.state === 'set' && host.range ? { range: host.range } : {}) };
-      }
-    }
-    if (spec.template) {
-      const v = this.firstResolution(spec.template.from ?? [], call, mod);
-      if (v?.state === 'unresolved') return v;
-      if (v?.state === 'set') return { ...v, value: spec.template.url.replace('{}', v.value) };
-      for (const name of spec.template.env ?? []) {
-        const e = this.io.env(mod.file, name);
-        if (e !== undefined) return { state: 'default', value: spec.template.url.replace('{}', e), env: name };
-      }
-    }
-    for (const name of spec.env ?? []) {
-      const e = this.io.env(mod.file, name);
-      if (e !== undefined) return { state: 'default', value: name === 'PGHOST' ? `postgres://${e}:5432` : e, env: name };
-    }
-    if (spec.default) return { state: 'default', value: spec.default };
-    if (spec.scheme && spec.defaultPort) return { state: 'default', value: `${spec.scheme}://localhost:${spec.defaultPort}` };
-    return { state: 'default', value: null };
-  }
-
-  private firstResolution(paths: ArgPath[], call: Call, mod: PyModule): Resolution | undefined {
-    const found = firstFound(this.ev, call, paths);
-    return found ? toResolution(found, mod) : undefined;
-  }
-
-  private credential(entry: CatalogEntry, binding: PyBinding, call: Call, mod: PyModule): Resolution | null {
-    const env = [...(binding.credentialEnv ?? []), ...(entry.credential?.env ?? [])];
-    if (!entry.credential && !binding.credential) return null;
-    for (const path of binding.credential ?? []) {
-      const found = readPath(this.ev, call, path);
-      if (!found) continue;
-      const range = found.mod === mod ? { range: rangeIn(mod, found.node) } : {};
-      const v = found.value;
-      if (v.t === 'str') return v.env ? { state: 'set', value: '', env: v.env, ...range } : { state: 'set', value: '', ...range };
-      if (v.t === 'env') return { state: 'unresolved', why: `${v.name} is not set in any .env file`, env: v.name, ...range };
-      if (v.t === 'dict' || v.t === 'inst' || v.t === 'ref') return { state: 'set', value: '', ...range };
-      return { state: 'unresolved', why: v.t === 'unknown' ? v.why : 'not a static value', ...range };
-    }
-    return { state: 'default', value: null, ...(env[0] ? { env: env[0] } : {}) };
-  }
-
-  private stringAt(call: Call, paths: ArgPath[]): string | null {
-    const found = firstFound(this.ev, call, paths);
-    return found?.value.t === 'str' ? found.value.v : null;
-  }
 }
 
-function firstFound(ev: Evaluator, call: Call, paths: readonly ArgPath[]): ReturnType<typeof readPath> {
-  for (const p of paths) {
-    const found = readPath(ev, call, p);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-/** The entry's endpoint spec with the binding's Python spelling. */
-function pyEndpoint(entry: CatalogEntry, b: PyBinding): EndpointSpec {
-  const e = entry.endpoint;
-  return {
-    ...e,
-    from: b.endpoint ?? [],
-    fields: b.fields,
-    template: e.template ? { ...e.template, from: b.template ?? [] } : b.template ? { from: b.template, url: '{}' } : undefined,
-    env: [...(b.env ?? []), ...(e.env ?? [])],
-    default: b.default !== undefined ? (b.default ?? undefined) : e.default,
-    scheme: b.scheme ?? e.scheme,
-  };
-}
 
 function fixHints(b: PyBinding): ResourceUse['fix'] {
   const fix: Pick<FixData, 'baseUrlProperty' | 'syntax' | 'keyProperty' | 'keyExpression'> = { syntax: 'python' };
@@ -443,33 +339,6 @@ function configurableAt(call: Node): string[] {
   return (list?.namedChildren ?? []).filter((a) => a?.type === 'keyword_argument').map((a) => a!.childForFieldName('name')?.text ?? '');
 }
 
-/** `host=db port=5432 dbname=x user=y` (libpq key/value DSN) → a URL; anything else unchanged. */
-function dsnToUrl(value: string, scheme: string | undefined): string {
-  if (!/^\s*\w+\s*=/.test(value) || value.includes('://')) return value;
-  const kv = new Map<string, string>();
-  for (const m of value.matchAll(/(\w+)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/g)) kv.set(m[1]!, m[2]!.replace(/^'|'$/g, ''));
-  const host = kv.get('host') ?? 'localhost';
-  const user = kv.get('user');
-  const port = kv.get('port') ?? '5432';
-  const db = kv.get('dbname') ?? kv.get('database');
-  return `${scheme ?? 'postgres'}://${user ? user + '@' : ''}${host}:${port}${db ? '/' + db : ''}`;
-}
-
-function schemeProvider(target: Resolution): string | null {
-  if (target.state === 'unresolved' || !target.value) return null;
-  const m = /^([a-z0-9+]+):/i.exec(target.value);
-  if (!m) return null;
-  const s = m[1]!.toLowerCase().split('+')[0]!;
-  return s === 'postgresql' ? 'postgres' : s;
-}
-
-function stdioProvider(target: Resolution): string | null {
-  if (target.state !== 'set') return null;
-  const words = target.value.slice('stdio:'.length).split(' ');
-  const launcher = /(^|\/)(npx|uvx|bunx|pnpm|node|python3?|uv|deno|pipx)$/.test(words[0] ?? '');
-  const pkg = words.find((w, i) => i > 0 && !w.startsWith('-') && w !== 'run');
-  return (launcher && pkg ? pkg : words[0]) ?? null;
-}
 
 /** The name a string literal is assigned to (`api_key="…"`, `TOKEN = "…"`, `{"password": "…"}`), for the secret detector. */
 function fieldNameOf(node: Node): string | null {

@@ -5,53 +5,17 @@
  * from .env files, and instances of local config classes (dataclasses, pydantic models, BaseSettings).
  * Anything else is `unknown` with a reason: the scanner never guesses.
  */
-import type { ResourceUse } from '../../scan/use.js';
 import { collectBindings, type PyModule } from './module.js';
 import type { Node } from './parser.js';
+import { baseMember, classAttr, instanceAttr } from './classes.js';
+import {
+  BUILTINS, callArgs, clip, describe, inBranch, paramNames, plainStringValue, scalarText, SCOPES, singleReturn, unescape, unknown,
+  type CallArgs, type EvalHost, type Prop, type Value,
+} from './values.js';
 
-export interface Prop {
-  /** The node that writes the value (keyword argument value, dict value, class attribute value). */
-  node: Node;
-  mod: PyModule;
-  value(): Value;
-}
-
-export type Value =
-  | { t: 'str'; v: string; env?: string }
-  | { t: 'num'; v: number }
-  | { t: 'bool'; v: boolean }
-  | { t: 'none' }
-  /** A dict literal (or dict(…) call); `open` when a `**splat` may add keys we cannot see. */
-  | { t: 'dict'; props: Map<string, Prop>; open: boolean }
-  | { t: 'list'; items: Value[] }
-  /** A symbol from an installed package: `module` as imported, `path` the attributes after it ("Session()" marks an instance). */
-  | { t: 'ref'; module: string; path: string[] }
-  /** A local module. */
-  | { t: 'ns'; file: string }
-  /** A class defined in the scanned code. */
-  | { t: 'class'; node: Node; mod: PyModule }
-  /** An instance of a local class, with the keyword arguments it was built with. */
-  | { t: 'inst'; cls: { node: Node; mod: PyModule }; kwargs: Map<string, Prop>; positional: Prop[] }
-  | { t: 'fn'; node: Node; mod: PyModule }
-  | { t: 'use'; use: ResourceUse }
-  /** An environment variable with no value in any .env file. */
-  | { t: 'env'; name: string }
-  | { t: 'unknown'; why: string };
-
-export interface EvalHost {
-  module(file: string): PyModule | null;
-  /** The local file a module name refers to from `fromFile`, or null for a package. */
-  resolveModule(fromFile: string, spec: string): string | null;
-  env(file: string, name: string): string | undefined;
-  /** The resource a call constructs, if any (memoised by the analyzer). */
-  useAt(call: Node, mod: PyModule): ResourceUse | undefined;
-}
+export { callArgs, classBases, clip, describe, plainStringValue, scalarText, singleReturn, unknown, type CallArgs, type EvalHost, type Prop, type Value } from './values.js';
 
 const MAX_DEPTH = 60;
-const BRANCHES = new Set(['if_statement', 'elif_clause', 'else_clause', 'try_statement', 'except_clause', 'for_statement', 'while_statement', 'match_statement']);
-const SCOPES = new Set(['function_definition', 'lambda', 'class_definition', 'module']);
-
-export const unknown = (why: string): Value => ({ t: 'unknown', why });
 
 export class Evaluator {
   private depth = 0;
@@ -240,9 +204,9 @@ export class Evaluator {
       case 'list':
         return item && /^\d+$/.test(name) ? (base.items[Number(name)] ?? unknown(`no item ${name}`)) : unknown(`${clip(whole.text)} is not static`);
       case 'inst':
-        return item ? unknown(`${clip(whole.text)} is not static`) : this.instanceAttr(base, name);
+        return item ? unknown(`${clip(whole.text)} is not static`) : instanceAttr(this, base, name);
       case 'class':
-        return this.classAttr(base.node, base.mod, name) ?? this.baseMember(base.node, base.mod, name, whole);
+        return classAttr(this, base.node, base.mod, name) ?? baseMember(this, base.node, base.mod, name, whole);
       case 'use':
         // A handle derived from a client (`pc.Index("docs")`, `client["db"]["docs"]`, `llm.bind_tools(…)`) talks to the same service.
         return base;
@@ -291,7 +255,7 @@ export class Evaluator {
     return unknown(`${name} is not defined in this file`);
   }
 
-  private scopeOf(body: Node, mod: PyModule): Map<string, Node[]> {
+  scopeOf(body: Node, mod: PyModule): Map<string, Node[]> {
     const key = `${mod.file}:${body.startIndex}:${body.endIndex}`;
     let map = this.scopes.get(key);
     if (!map) this.scopes.set(key, (map = new Map()));
@@ -398,7 +362,7 @@ export class Evaluator {
     return this.callValue(this.eval(fn, mod), node, args, mod);
   }
 
-  private callValue(callee: Value, node: Node, args: CallArgs, mod: PyModule): Value {
+  callValue(callee: Value, node: Node, args: CallArgs, mod: PyModule): Value {
     switch (callee.t) {
       case 'ref': {
         const dotted = [callee.module, ...callee.path].join('.');
@@ -473,214 +437,4 @@ export class Evaluator {
   }
 
   /** An attribute of an instance of a local class: the keyword it was built with, else the class default. */
-  private instanceAttr(inst: Extract<Value, { t: 'inst' }>, name: string): Value {
-    const given = inst.kwargs.get(name);
-    if (given) return given.value();
-    const fields = classFields(inst.cls.node);
-    const index = fields.indexOf(name);
-    if (index >= 0 && inst.positional[index]) return inst.positional[index]!.value();
-    // pydantic BaseSettings: the environment (and .env) wins over the default.
-    if (this.isSettings(inst.cls.node, inst.cls.mod)) {
-      const prefix = this.settingsPrefix(inst.cls.node, inst.cls.mod);
-      const env = this.envValue(inst.cls.mod, (prefix + name).toUpperCase());
-      if (env.t === 'str') return env;
-    }
-    const attr = this.classAttr(inst.cls.node, inst.cls.mod, name);
-    if (attr) return attr;
-    const method = methodNamed(inst.cls.node, name);
-    if (method) return { t: 'fn', node: method, mod: inst.cls.mod };
-    return this.baseMember(inst.cls.node, inst.cls.mod, name, inst.cls.node);
-  }
-
-  /** A class-level attribute: `name: T = value`, `name = Field(default=…)` / `field(default=…)`. */
-  private classAttr(cls: Node, mod: PyModule, name: string): Value | undefined {
-    const body = cls.childForFieldName('body');
-    if (!body) return undefined;
-    const binds = this.scopeOf(body, mod).get(name);
-    if (!binds) return undefined;
-    const b = binds[binds.length - 1]!;
-    if (b.type === 'function_definition') return { t: 'fn', node: b, mod };
-    const right = b.type === 'assignment' ? b.childForFieldName('right') : null;
-    if (!right) return unknown(`${name} has no default`);
-    if (right.type === 'call') {
-      const fnName = right.childForFieldName('function')?.text ?? '';
-      if (/(^|\.)(field|Field)$/.test(fnName)) {
-        const a = callArgs(right);
-        const d = a.keywords.get('default') ?? (fnName.endsWith('Field') ? a.positional[0] : undefined);
-        if (d) return this.eval(d, mod);
-        const factory = a.keywords.get('default_factory');
-        if (factory) return this.callValue(this.eval(factory, mod), right, { positional: [], keywords: new Map(), splat: false }, mod);
-        return unknown(`${name} has no static default`);
-      }
-    }
-    return this.eval(right, mod);
-  }
-
-  private baseMember(cls: Node, mod: PyModule, name: string, whole: Node): Value {
-    for (const b of classBases(cls)) {
-      const base = this.eval(b, mod);
-      if (base.t === 'class') return this.member(base, name, whole, mod);
-      if (base.t === 'ref' && !SETTINGS_BASES.has([base.module, ...base.path].join('.'))) return this.member(base, name, whole, mod);
-    }
-    return unknown(`${name} is not set statically`);
-  }
-
-  private isSettings(cls: Node, mod: PyModule, depth = 0): boolean {
-    if (depth > 8) return false;
-    return classBases(cls).some((b) => {
-      const v = this.eval(b, mod);
-      if (v.t === 'ref') return /(^|\.)BaseSettings$/.test([v.module, ...v.path].join('.'));
-      return v.t === 'class' && this.isSettings(v.node, v.mod, depth + 1);
-    });
-  }
-
-  private settingsPrefix(cls: Node, mod: PyModule): string {
-    const cfg = this.classAttr(cls, mod, 'model_config');
-    if (cfg?.t === 'dict') {
-      const p = cfg.props.get('env_prefix')?.value();
-      if (p?.t === 'str') return p.v;
-    }
-    const body = cls.childForFieldName('body');
-    const assign = body ? this.scopeOf(body, mod).get('model_config')?.[0] : undefined;
-    const call = assign?.childForFieldName('right');
-    if (call?.type === 'call') {
-      const p = callArgs(call).keywords.get('env_prefix');
-      const v = p ? this.eval(p, mod) : undefined;
-      if (v?.t === 'str') return v.v;
-    }
-    return '';
-  }
-}
-
-const SETTINGS_BASES = new Set(['pydantic.BaseModel', 'pydantic_settings.BaseSettings', 'pydantic.BaseSettings']);
-const BUILTINS = new Set(['str', 'dict', 'int', 'print', 'len', 'list', 'open']);
-
-export interface CallArgs {
-  positional: Node[];
-  keywords: Map<string, Node>;
-  /** A `*args` or `**kwargs` splat is present: arguments we cannot see may be passed. */
-  splat: boolean;
-  /** `**dict` values, to be merged into the keywords when static. */
-  dictSplats?: Node[];
-}
-
-export function callArgs(call: Node): CallArgs {
-  const list = call.childForFieldName('arguments');
-  const out: CallArgs = { positional: [], keywords: new Map(), splat: false };
-  if (!list) return out;
-  if (list.type === 'generator_expression') {
-    out.positional.push(list);
-    return out;
-  }
-  for (const a of list.namedChildren) {
-    if (!a || a.type === 'comment') continue;
-    if (a.type === 'keyword_argument') {
-      const name = a.childForFieldName('name')?.text;
-      const value = a.childForFieldName('value');
-      if (name && value) out.keywords.set(name, value);
-    } else if (a.type === 'list_splat') out.splat = true;
-    else if (a.type === 'dictionary_splat') {
-      out.splat = true;
-      (out.dictSplats ??= []).push(a.namedChildren[0]!);
-    } else out.positional.push(a);
-  }
-  return out;
-}
-
-function paramNames(fn: Node): string[] {
-  const params = fn.childForFieldName('parameters');
-  if (!params) return [];
-  const out: string[] = [];
-  for (const p of params.namedChildren) {
-    if (!p) continue;
-    if (p.type === 'identifier') out.push(p.text);
-    else {
-      const n = p.childForFieldName('name') ?? p.namedChildren.find((c) => c?.type === 'identifier');
-      if (n) out.push(n.text);
-    }
-  }
-  return out;
-}
-
-function inBranch(b: Node): boolean {
-  for (let cur = b.parent; cur; cur = cur.parent) {
-    if (SCOPES.has(cur.type)) return false;
-    if (BRANCHES.has(cur.type)) return true;
-  }
-  return false;
-}
-
-/** The expression a function returns when it has exactly one `return` (a factory). */
-export function singleReturn(fn: Node): Node | null {
-  if (fn.type === 'lambda') return fn.childForFieldName('body');
-  const body = fn.childForFieldName('body');
-  if (!body) return null;
-  const returns: Node[] = [];
-  const visit = (n: Node): void => {
-    for (const c of n.namedChildren) {
-      if (!c || c.type === 'function_definition' || c.type === 'class_definition' || c.type === 'lambda') continue;
-      if (c.type === 'return_statement') returns.push(c);
-      else visit(c);
-    }
-  };
-  visit(body);
-  return returns.length === 1 ? (returns[0]!.namedChildren[0] ?? null) : null;
-}
-
-export function classBases(cls: Node): Node[] {
-  const sup = cls.childForFieldName('superclasses');
-  return sup ? sup.namedChildren.filter((c): c is Node => !!c && c.type !== 'keyword_argument') : [];
-}
-
-/** Annotated class-level names in order (dataclass fields, for positional construction). */
-function classFields(cls: Node): string[] {
-  const body = cls.childForFieldName('body');
-  const out: string[] = [];
-  for (const st of body?.namedChildren ?? []) {
-    const a = st?.type === 'expression_statement' ? st.namedChildren[0] : null;
-    if (a?.type === 'assignment' && a.childForFieldName('type')) {
-      const left = a.childForFieldName('left');
-      if (left?.type === 'identifier') out.push(left.text);
-    }
-  }
-  return out;
-}
-
-function methodNamed(cls: Node, name: string): Node | undefined {
-  for (const st of cls.childForFieldName('body')?.namedChildren ?? []) {
-    const def = st?.type === 'decorated_definition' ? st.childForFieldName('definition') : st;
-    if (def?.type === 'function_definition' && def.childForFieldName('name')?.text === name) return def;
-  }
-  return undefined;
-}
-
-/** The value of a string literal without interpolation (`"…"`, `r'…'`, `"""…"""`), or null for f-strings and anything else. */
-export function plainStringValue(text: string): string | null {
-  const m = /^([rRbBuU]{0,2})('''|"""|'|")([\s\S]*)\2$/.exec(text);
-  if (!m) return null;
-  return /r/i.test(m[1]!) ? m[3]! : unescape(m[3]!);
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
-
-function unescape(text: string): string {
-  return text.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.|\n)/g, (m, e: string) => {
-    if (e.length > 1 && /^[xuU]/.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    return SIMPLE_ESCAPES[e] ?? m;
-  });
-}
-
-export function scalarText(v: Value): string | undefined {
-  return v.t === 'str' ? v.v : v.t === 'num' ? String(v.v) : v.t === 'bool' ? (v.v ? 'True' : 'False') : undefined;
-}
-
-export function describe(v: Value, text: string): string {
-  if (v.t === 'env') return `${v.name} is not set in any .env file`;
-  if (v.t === 'unknown') return v.why;
-  return `${clip(text)} is not a static string`;
-}
-
-export function clip(text: string, max = 40): string {
-  const one = text.replace(/\s+/g, ' ');
-  return one.length > max ? one.slice(0, max - 1) + '…' : one;
 }

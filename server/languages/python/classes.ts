@@ -11,6 +11,7 @@ import { callArgs, classBases, classFields, methodNamed, SETTINGS_BASES, unknown
 export function instanceAttr(ev: Evaluator, inst: Extract<Value, { t: 'inst' }>, name: string): Value {
   const given = inst.kwargs.get(name);
   if (given) return given.value();
+  if (inst.open) return unknown(`${name} comes from ** arguments`);
   const fields = classFields(inst.cls.node);
   const index = fields.indexOf(name);
   if (index >= 0 && inst.positional[index]) return inst.positional[index]!.value();

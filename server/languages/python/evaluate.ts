@@ -232,7 +232,14 @@ export class Evaluator {
       if (cur.type === 'class_definition' && crossedFunction) continue; // class bodies are not visible to methods
       if (cur.type === 'function_definition' || cur.type === 'lambda') {
         crossedFunction = true;
-        if (paramNames(cur).includes(name)) return unknown(`${name} is a parameter`);
+        const params = paramNames(cur);
+        if (params.includes(name)) {
+          // `cls` of a @classmethod is its class (LangGraph's Configuration.from_runnable_config builds `cls(**…)`).
+          const owner = cur.parent?.type === 'decorated_definition' ? cur.parent : cur;
+          const klass = owner.parent?.parent;
+          if (params[0] === name && klass?.type === 'class_definition' && owner.type === 'decorated_definition' && /@classmethod\b/.test(owner.text.slice(0, owner.text.indexOf('def ')))) return { t: 'class', node: klass, mod };
+          return unknown(`${name} is a parameter`);
+        }
       }
       if (cur.type === 'module') break;
       const body = cur.type === 'lambda' ? null : cur.childForFieldName('body');
@@ -384,7 +391,12 @@ export class Evaluator {
       case 'class': {
         const kwargs = new Map<string, Prop>();
         for (const [k, v] of args.keywords) kwargs.set(k, this.prop(v, mod));
-        return { t: 'inst', cls: { node: callee.node, mod: callee.mod }, kwargs, positional: args.positional.map((p) => this.prop(p, mod)) };
+        for (const d of args.dictSplats ?? []) {
+          const v = this.eval(d, mod);
+          if (v.t === 'dict') for (const [k, p] of v.props) if (!kwargs.has(k)) kwargs.set(k, p);
+        }
+        const open = args.splat && (args.dictSplats ?? []).some((d) => this.eval(d, mod).t !== 'dict');
+        return { t: 'inst', cls: { node: callee.node, mod: callee.mod }, kwargs, positional: args.positional.map((p) => this.prop(p, mod)), ...(open ? { open } : {}) };
       }
       case 'fn': {
         const ret = singleReturn(callee.node);

@@ -25,7 +25,8 @@ export type Value =
   /** A class defined in the scanned code. */
   | { t: 'class'; node: Node; mod: PyModule }
   /** An instance of a local class, with the keyword arguments it was built with. */
-  | { t: 'inst'; cls: { node: Node; mod: PyModule }; kwargs: Map<string, Prop>; positional: Prop[] }
+  /** `open` when `*args`/`**kwargs` we cannot see may set attributes (`cls(**config)`). */
+  | { t: 'inst'; cls: { node: Node; mod: PyModule }; kwargs: Map<string, Prop>; positional: Prop[]; open?: boolean }
   | { t: 'fn'; node: Node; mod: PyModule }
   | { t: 'use'; use: ResourceUse }
   /** An environment variable with no value in any .env file. */

@@ -44,3 +44,11 @@ test('not a notebook: a clear error', () => {
   assert.throws(() => readNotebook('{"metadata": {}}'), /not a notebook: no "cells" array/);
   assert.throws(() => readNotebook('[1, 2'), /not a notebook/);
 });
+
+test('outputs (images, large text) are read past, not mapped', () => {
+  const png = 'iVBORw0KGgo'.repeat(200_000);
+  const json = JSON.stringify({ cells: [{ cell_type: 'code', source: ['x = 1\n'], outputs: [{ output_type: 'display_data', data: { 'image/png': png, 'text/plain': ['<Figure>'] } }] }] });
+  const nb = readNotebook(json);
+  assert.equal(nb.text, 'x = 1\n');
+  assert.equal(nb.starts.length, 6);
+});

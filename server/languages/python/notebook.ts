@@ -17,11 +17,11 @@ export interface NotebookSource {
   jsonLineStarts: number[];
 }
 
-/** A JSON string token: its decoded text and, per decoded unit, the raw offsets it came from. */
+/** A JSON string token: its decoded text and where it is written (the opening quote's offset + 1 to the closing quote). */
 interface StringToken {
   value: string;
-  starts: number[];
-  ends: number[];
+  rawStart: number;
+  rawEnd: number;
 }
 
 type Json = null | boolean | number | StringToken | Json[] | { [k: string]: Json };
@@ -90,45 +90,59 @@ class JsonReader {
   }
 
   private string(): StringToken {
-    this.i++; // opening quote
+    const rawStart = ++this.i; // after the opening quote
     let value = '';
-    const starts: number[] = [];
-    const ends: number[] = [];
+    let run = this.i;
     for (;;) {
-      const at = this.i;
-      const c = this.s[this.i];
-      if (c === undefined) this.fail('unterminated string');
-      if (c === '"') {
+      const c = this.s.charCodeAt(this.i);
+      if (Number.isNaN(c)) this.fail('unterminated string');
+      if (c === 34 /* " */) {
+        value += this.s.slice(run, this.i);
         this.i++;
-        return { value, starts, ends };
+        return { value, rawStart, rawEnd: this.i - 1 };
       }
-      if (c === '\\') {
-        const e = this.s[this.i + 1]!;
-        if (e === 'u') {
-          const code = parseInt(this.s.slice(this.i + 2, this.i + 6), 16);
-          if (Number.isNaN(code)) this.fail('bad \\u escape');
-          value += String.fromCharCode(code);
-          this.i += 6;
-        } else {
-          if (!(e in ESCAPES)) this.fail('bad escape');
-          value += ESCAPES[e];
-          this.i += 2;
-        }
-      } else {
-        value += c;
-        this.i++;
-      }
-      starts.push(at);
-      ends.push(this.i);
+      if (c === 92 /* \ */) {
+        value += this.s.slice(run, this.i);
+        const [ch, len] = this.escape(this.i);
+        value += ch;
+        this.i += len;
+        run = this.i;
+      } else this.i++;
     }
+  }
+
+  /** The escape at `at` (a backslash): its character and its written length. */
+  escape(at: number): [string, number] {
+    const e = this.s[at + 1];
+    if (e === 'u') {
+      const code = parseInt(this.s.slice(at + 2, at + 6), 16);
+      if (Number.isNaN(code)) this.fail('bad \\u escape');
+      return [String.fromCharCode(code), 6];
+    }
+    if (e === undefined || !(e in ESCAPES)) this.fail('bad escape');
+    return [ESCAPES[e]!, 2];
   }
 }
 
-const isToken = (v: Json): v is StringToken => typeof v === 'object' && v !== null && !Array.isArray(v) && 'starts' in v && Array.isArray((v as StringToken).starts);
+/** Per decoded character of a string token, where it starts and ends in the raw JSON (only for code cells' sources). */
+function positions(reader: JsonReader, json: string, tok: StringToken): { starts: number[]; ends: number[] } {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let i = tok.rawStart; i < tok.rawEnd; ) {
+    const len = json.charCodeAt(i) === 92 ? reader.escape(i)[1] : 1;
+    starts.push(i);
+    ends.push(i + len);
+    i += len;
+  }
+  return { starts, ends };
+}
+
+const isToken = (v: Json): v is StringToken => typeof v === 'object' && v !== null && !Array.isArray(v) && 'rawStart' in v && typeof (v as StringToken).rawStart === 'number';
 
 /** Reads a notebook's code cells. Throws with a clear message when the file is not notebook JSON. */
 export function readNotebook(json: string): NotebookSource {
-  const doc = new JsonReader(json).read();
+  const reader = new JsonReader(json);
+  const doc = reader.read();
   const cells = doc && typeof doc === 'object' && !Array.isArray(doc) && !isToken(doc) ? doc['cells'] : undefined;
   if (!Array.isArray(cells)) throw new Error('not a notebook: no "cells" array');
   let text = '';
@@ -147,12 +161,13 @@ export function readNotebook(json: string): NotebookSource {
     const parts = Array.isArray(src) ? src.filter(isToken) : isToken(src as Json) ? [src as StringToken] : [];
     let lineStart = true;
     for (const part of parts) {
+      const at = positions(reader, json, part);
       for (let k = 0; k < part.value.length; k++) {
         let ch = part.value[k]!;
         // `%pip install …`, `!ls`: IPython syntax, not Python; a comment keeps the columns.
         if (lineStart && (ch === '%' || ch === '!')) ch = '#';
         lineStart = ch === '\n';
-        push(ch, part.starts[k]!, part.ends[k]!);
+        push(ch, at.starts[k]!, at.ends[k]!);
       }
     }
     if (!text.endsWith('\n')) push('\n', -1, -1);

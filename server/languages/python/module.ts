@@ -105,9 +105,11 @@ export function collectBindings(scope: Node, out: Map<string, Node[]>, mod?: PyM
       continue;
     }
     if (node.type === 'with_statement') {
-      for (const item of node.descendantsOfType('as_pattern')) {
-        const target = item?.childForFieldName('alias');
-        const id = target?.namedChildren[0];
+      // Only this statement's own items: nested `with` statements in its body are visited on their own.
+      const clause = node.namedChildren.find((c) => c?.type === 'with_clause');
+      for (const withItem of clause?.namedChildren ?? []) {
+        const item = withItem?.childForFieldName('value');
+        const id = item?.type === 'as_pattern' ? item.childForFieldName('alias')?.namedChildren[0] : undefined;
         if (item && id?.type === 'identifier') add(out, id.text, item);
       }
     }

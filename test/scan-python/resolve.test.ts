@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parsePolicy } from '../../gateway/policy/index.js';
-import { PythonNotReadyError, Workspace, type Finding } from '../../server/scan/api.js';
+import { spawnSync } from 'node:child_process';
+import { Workspace, type Finding } from '../../server/scan/api.js';
 
 const POLICY = `version: 1
 gateway: { listen: 127.0.0.1:8790, admin: 127.0.0.1:8791 }
@@ -144,9 +144,23 @@ test('notebook positions: unicode and escapes in earlier cells keep columns exac
   assert.equal(f[0]!.status, 'approved');
 });
 
-test('analysing Python before ready() is a clear error', () => {
-  const cold = new Workspace({ root: dir, policy: parsePolicy(POLICY, join(dir, 'chainwarden.yaml')).policy! });
-  // The parser is process-wide: once any workspace is ready, every workspace can analyse Python.
-  assert.doesNotThrow(() => cold.analyzeFile(join(dir, 'app.py')));
-  assert.match(new PythonNotReadyError().message, /await workspace\.ready\(\)/);
+test('analysing Python before ready() records a clear error for the file and finds nothing; ready() fixes it', () => {
+  // The parser is process-wide, and this process has readied it: look from a fresh process.
+  write('ready.py', 'from langchain_openai import ChatOpenAI\nm = ChatOpenAI()\n');
+  const api = new URL('../../server/scan/api.js', import.meta.url).href;
+  const script = `
+    const { Workspace } = await import(${JSON.stringify(api)});
+    const ws = new Workspace({ root: ${JSON.stringify(dir)} });
+    const before = ws.analyzeFile('ready.py').length;
+    const error = ws.errors.get(${JSON.stringify(join(dir, 'ready.py'))});
+    await ws.ready();
+    const after = ws.analyzeFile('ready.py').length;
+    console.log(JSON.stringify({ before, error, after, errors: ws.errors.size }));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { before: number; error: string; after: number; errors: number };
+  assert.equal(out.before, 0);
+  assert.match(out.error, /call `await workspace\.ready\(\)`/);
+  assert.ok(out.after > 0);
+  assert.equal(out.errors, 0);
 });

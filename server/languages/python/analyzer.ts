@@ -102,8 +102,8 @@ export class PythonAnalyzer implements EvalHost {
       if (!mod) return { uses: [], secrets: [], deps: [], parseErrors: 0 };
       const uses: ResourceUse[] = [];
       const secrets: SecretHit[] = [];
-      const callNames = this.callNamesOf(mod);
-      const { calls, strings } = scanNodes(mod.root);
+      const { calls, strings, aliases } = scanNodes(mod.root);
+      const callNames = this.callNamesOf(mod, aliases);
       for (const { call, name } of calls) if (callNames.has(name)) uses.push(...this.usesAt(call, mod));
       for (const s of strings) {
         const hit = this.secretAt(s, mod);
@@ -116,8 +116,8 @@ export class PythonAnalyzer implements EvalHost {
   }
 
   /** Names a call in this file must end with to possibly be a catalog construct: catalog names, imported aliases, local classes. */
-  private callNamesOf(mod: PyModule): ReadonlySet<string> {
-    const extra = [...mod.imports.keys(), ...[...mod.bindings].filter(([, b]) => b.some((n) => n.type === 'class_definition')).map(([k]) => k)];
+  private callNamesOf(mod: PyModule, aliases: readonly string[]): ReadonlySet<string> {
+    const extra = [...mod.imports.keys(), ...aliases, ...[...mod.bindings].filter(([, b]) => b.some((n) => n.type === 'class_definition')).map(([k]) => k)];
     return extra.length ? new Set([...PY_CALL_NAMES, ...extra]) : PY_CALL_NAMES;
   }
 

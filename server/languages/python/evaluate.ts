@@ -5,7 +5,7 @@
  * from .env files, and instances of local config classes (dataclasses, pydantic models, BaseSettings).
  * Anything else is `unknown` with a reason: the scanner never guesses.
  */
-import { collectBindings, type PyModule } from './module.js';
+import { collectBindings, importsOf, type PyModule } from './module.js';
 import type { Node } from './parser.js';
 import { baseMember, classAttr, instanceAttr } from './classes.js';
 import {
@@ -248,8 +248,9 @@ export class Evaluator {
       if (bound) return this.bound(bound, at, name, mod);
     }
     const top = mod.bindings.get(name);
-    if (top) return this.bound(top, at, name, mod);
     const imp = mod.imports.get(name);
+    // `try: from x import Y` / `except ImportError: Y = None`: the import is what runs when the package is installed.
+    if (top && !(imp && top.every(inBranch))) return this.bound(top, at, name, mod);
     if (imp) return this.importValue(mod, imp.module, imp.name);
     for (const spec of mod.starImports) {
       const file = this.host.resolveModule(mod.file, spec);
@@ -288,6 +289,11 @@ export class Evaluator {
       case 'assignment':
         if (!b.childForFieldName('right')) return unknown(`${name} is declared without a value`);
         return this.eval(b.childForFieldName('right'), mod);
+      case 'import_statement':
+      case 'import_from_statement': {
+        const imp = importsOf(b).find(([local]) => local === name)?.[1];
+        return imp ? this.importValue(mod, imp.module, imp.name) : unknown(`${name} is not imported here`);
+      }
       case 'augmented_assignment':
         return unknown(`${name} is modified in place`);
       case 'function_definition':

@@ -117,32 +117,12 @@ export function collectBindings(scope: Node, out: Map<string, Node[]>, mod?: PyM
       const left = node.childForFieldName('left');
       if (left) for (const id of left.type === 'identifier' ? [left] : left.descendantsOfType('identifier')) if (id) add(out, id.text, node);
     }
-    if (mod && node.type === 'import_statement') {
-      for (const n of node.childrenForFieldName('name')) {
-        if (!n) continue;
-        if (n.type === 'aliased_import') {
-          const alias = n.childForFieldName('alias')?.text;
-          const target = n.childForFieldName('name')?.text;
-          if (alias && target) mod.imports.set(alias, { module: target, name: null });
-        } else {
-          const first = n.text.split('.')[0]!;
-          mod.imports.set(first, { module: first, name: null });
-        }
-      }
-    }
-    if (mod && node.type === 'import_from_statement') {
-      const from = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
-      if (node.namedChildren.some((c) => c?.type === 'wildcard_import')) {
-        mod.starImports.push(from);
-        continue;
-      }
-      for (const n of node.childrenForFieldName('name')) {
-        if (!n) continue;
-        if (n.type === 'aliased_import') {
-          const alias = n.childForFieldName('alias')?.text;
-          const target = n.childForFieldName('name')?.text;
-          if (alias && target) mod.imports.set(alias, { module: from, name: target });
-        } else mod.imports.set(n.text, { module: from, name: n.text });
+    if (node.type === 'import_statement' || node.type === 'import_from_statement') {
+      const star = node.type === 'import_from_statement' && node.namedChildren.some((c) => c?.type === 'wildcard_import');
+      if (star && mod) mod.starImports.push(node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '');
+      for (const [local, imp] of importsOf(node)) {
+        if (mod) mod.imports.set(local, imp);
+        else add(out, local, node); // a function-level import: a binding of that scope (evaluate.ts reads it with importsOf)
       }
     }
   }
@@ -179,4 +159,33 @@ export function resolvePyModule(fromFile: string, spec: string, root: string, ex
     for (const c of [path + '.py', join(path, '__init__.py')]) if (exists(c)) return c;
   }
   return null;
+}
+
+/** The names an import statement binds: `import a.b` → a; `import a.b as c` → c; `from m import x as y` → y. */
+export function importsOf(node: Node): Array<[string, PyImport]> {
+  const out: Array<[string, PyImport]> = [];
+  if (node.type === 'import_statement') {
+    for (const n of node.childrenForFieldName('name')) {
+      if (!n) continue;
+      if (n.type === 'aliased_import') {
+        const alias = n.childForFieldName('alias')?.text;
+        const target = n.childForFieldName('name')?.text;
+        if (alias && target) out.push([alias, { module: target, name: null }]);
+      } else {
+        const first = n.text.split('.')[0]!;
+        out.push([first, { module: first, name: null }]);
+      }
+    }
+  } else if (node.type === 'import_from_statement') {
+    const from = node.childForFieldName('module_name')?.text.replace(/\s+/g, '') ?? '';
+    for (const n of node.childrenForFieldName('name')) {
+      if (!n) continue;
+      if (n.type === 'aliased_import') {
+        const alias = n.childForFieldName('alias')?.text;
+        const target = n.childForFieldName('name')?.text;
+        if (alias && target) out.push([alias, { module: from, name: target }]);
+      } else out.push([n.text, { module: from, name: n.text }]);
+    }
+  }
+  return out;
 }

@@ -22,7 +22,7 @@ export function initPythonParser(): Promise<void> {
     p.setLanguage(language);
     // What the analyzer visits: calls (with the callee's last name) and string literals. A query runs
     // inside WebAssembly and hands back only these nodes, instead of a JavaScript walk over every node.
-    scanQuery = new Query(language, '(call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call (string) @string');
+    scanQuery = new Query(language, '(call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call (string) @string (aliased_import alias: (identifier) @alias)');
     parser = p;
   })();
   return loading;
@@ -52,14 +52,17 @@ export interface ScanNodes {
   /** Calls, with the callee's last name (`ChatOpenAI`, `get` for `requests.Session().get`). */
   calls: Array<{ call: Node; name: string }>;
   strings: Node[];
+  /** Names bound by `import … as name` anywhere in the file (function-level imports included). */
+  aliases: string[];
 }
 
 /** The calls and string literals of a tree, in source order. */
 export function scanNodes(root: Node): ScanNodes {
   if (!scanQuery) throw new PythonNotReadyError();
-  const out: ScanNodes = { calls: [], strings: [] };
+  const out: ScanNodes = { calls: [], strings: [], aliases: [] };
   for (const m of scanQuery.matches(root)) {
     if (m.patternIndex === 1) out.strings.push(m.captures[0]!.node);
+    else if (m.patternIndex === 2) out.aliases.push(m.captures[0]!.node.text);
     else {
       const call = m.captures.find((c) => c.name === 'call')?.node;
       const name = m.captures.find((c) => c.name === 'name')?.node;

@@ -253,7 +253,7 @@ export class PythonAnalyzer implements EvalHost {
     const provBinding = delegate.python![0]!;
     const fix = fixHints(provBinding);
     // Only init_chat_model's keyword arguments reach the provider's class; an agent's do not.
-    const args = kwargsFollow ? call : { ...call, args: { positional: [], keywords: new Map(), splat: false }, splatKeywords: new Map(), openSplat: false };
+    const args = kwargsFollow ? call : { ...call, args: { positional: [], keywords: new Map(), splat: false }, splatKeywords: new Map(), openSplat: false, openPositional: false };
     return {
       ...base, ...optionsRange, ...(fix ? { fix } : {}),
       label: `${base.label} (${provBinding.names[0]})`,

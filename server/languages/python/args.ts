@@ -19,14 +19,16 @@ export interface Call {
   args: CallArgs;
   /** Keywords from a static `**dict` splat. */
   splatKeywords: Map<string, { node: Node; mod: PyModule; value(): Value }>;
-  /** A splat we cannot see through: any unwritten keyword may come from it. */
+  /** A `**` splat we cannot see through: any unwritten keyword may come from it. */
   openSplat: boolean;
+  /** A `*args` splat: any unwritten positional argument may come from it. */
+  openPositional: boolean;
 }
 
 export function readCall(ev: Evaluator, node: Node, mod: PyModule): Call {
   const args = callArgs(node);
   const splatKeywords: Call['splatKeywords'] = new Map();
-  let openSplat = args.splat && !args.dictSplats?.length;
+  let openSplat = false;
   for (const d of args.dictSplats ?? []) {
     const v = ev.eval(d, mod);
     if (v.t !== 'dict') {
@@ -36,14 +38,14 @@ export function readCall(ev: Evaluator, node: Node, mod: PyModule): Call {
     for (const [k, p] of v.props) splatKeywords.set(k, p);
     openSplat ||= v.open;
   }
-  return { node, mod, args, splatKeywords, openSplat };
+  return { node, mod, args, splatKeywords, openSplat, openPositional: Boolean(args.listSplat) };
 }
 
 /** Whether the code writes the argument at `path` (its first segment). */
 export function writes(call: Call, path: ArgPath): boolean {
   const head = path.split('.')[0]!;
-  if (/^\d+$/.test(head)) return call.args.positional.length > Number(head);
-  return call.args.keywords.has(head) || call.splatKeywords.has(head);
+  if (/^\d+$/.test(head)) return call.args.positional.length > Number(head) || call.openPositional;
+  return call.args.keywords.has(head) || call.splatKeywords.has(head) || call.openSplat;
 }
 
 /** The value at `path`, or undefined when the code does not write it. */
@@ -61,7 +63,9 @@ export function readPath(ev: Evaluator, call: Call, path: ArgPath): Found | unde
       if (p) at = { value: p.value(), node: p.node, mod: p.mod };
     }
   }
-  if (!at) return undefined;
+  // `f(**options)` with options we cannot see: an argument the code does not write may still be passed.
+  const positional = /^\d+$/.test(head!);
+  if (!at) return (positional ? call.openPositional : call.openSplat) ? { value: { t: 'unknown', why: `${head} may come from ${positional ? '*' : '**'} arguments` }, node: call.node, mod: call.mod } : undefined;
   for (const key of rest) {
     const v: Value = at.value;
     if (v.t === 'dict') {

@@ -52,6 +52,8 @@ export interface CallArgs {
   keywords: Map<string, Node>;
   /** A `*args` or `**kwargs` splat is present: arguments we cannot see may be passed. */
   splat: boolean;
+  /** A `*args` splat is present: positional arguments we cannot see may be passed. */
+  listSplat?: boolean;
   /** `**dict` values, to be merged into the keywords when static. */
   dictSplats?: Node[];
 }
@@ -70,7 +72,10 @@ export function callArgs(call: Node): CallArgs {
       const name = a.childForFieldName('name')?.text;
       const value = a.childForFieldName('value');
       if (name && value) out.keywords.set(name, value);
-    } else if (a.type === 'list_splat') out.splat = true;
+    } else if (a.type === 'list_splat') {
+      out.splat = true;
+      out.listSplat = true;
+    }
     else if (a.type === 'dictionary_splat') {
       out.splat = true;
       (out.dictSplats ??= []).push(a.namedChildren[0]!);

@@ -20,6 +20,14 @@ import { authorize, compose, identify, route, type PipelineHooks } from './http/
 import { forward } from './http/forwarder.js';
 import { Runtime } from './http/runtime.js';
 import { createDataPlane } from './http/server.js';
+import { holdForApproval } from './http/hold.js';
+import { ApprovalService } from './approvals/service.js';
+import { MemoryApprovalRepo } from './approvals/repo.js';
+import { WebhookNotifier } from './approvals/webhook.js';
+import { approvalRoutes } from './admin/approval-routes.js';
+import { startPostgresListeners, type PostgresListeners } from './pg/listener.js';
+import { postgresHooks } from './wiring/postgres.js';
+import { isIdentity } from './identity/identity.js';
 
 export interface GatewayOptions {
   policyFile: string;
@@ -36,6 +44,9 @@ export interface RunningGateway {
   url: string;
   adminUrl: string;
   store: StateStore;
+  approvals: ApprovalService;
+  /** The PostgreSQL listeners, one per postgres connection: connection → host:port. */
+  postgres: Array<{ connection: string; host: string; port: number }>;
   readonly runtime: Runtime;
   reload(): { ok: boolean; errors: string[] };
   close(): Promise<{ drained: boolean; cut: number }>;
@@ -47,13 +58,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const file = options.policyFile;
   const policy = requirePolicy(file, { env, resolveSecrets: true });
   let runtime = new Runtime(policy, env, undefined, options.oidc);
-  for (const [name, why] of runtime.skipped) note(`connection "${name}" skipped: ${why}`);
+  for (const [name, why] of runtime.skipped) if (policy.connections[name]?.type !== 'postgres') note(`connection "${name}" skipped: ${why}`);
 
   const store = openStore(policy.gateway.store, file);
   const jsonl = policy.gateway.audit.jsonl;
   const writer = new AuditWriter(store, jsonl && (isAbsolute(jsonl) ? jsonl : resolve(dirname(file), jsonl)));
   const exchangeEnv = { writer, failOpen: policy.gateway.audit.failOpen };
-  const hooks = options.hooks ?? {};
+  const approvals = new ApprovalService(store.approvals ?? new MemoryApprovalRepo(), policy);
+  approvals.on('grants', (grants) => runtime.setGrants(grants));
+  runtime.setGrants(approvals.activeGrants());
+  let webhook = startWebhook(policy, env, note);
+  webhook?.attach(approvals);
+  const hooks: PipelineHooks = { onApprove: holdForApproval(() => approvals), ...options.hooks };
   const handle = compose([route, identify, authorize(hooks)], forward);
   const plane = createDataPlane({ runtime: () => runtime, env: exchangeEnv, handle });
 
@@ -63,6 +79,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const swap = (next: Policy): void => {
     const old = runtime;
     runtime = new Runtime(next, env, old, options.oidc);
+    runtime.setGrants(approvals.activeGrants());
+    approvals.setPolicy(next);
+    webhook?.close();
+    webhook = startWebhook(next, env, note);
+    webhook?.attach(approvals);
     token = adminToken(next);
     exchangeEnv.failOpen = next.gateway.audit.failOpen;
     if (next.gateway.listen !== old.policy.gateway.listen || next.gateway.admin !== old.policy.gateway.admin) note('gateway.listen / gateway.admin changed: restart the gateway to move the listeners');
@@ -100,15 +121,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     adminToken: () => token,
     store,
     reload,
-    health: () => ({ inFlight: plane.inFlight, audit: writer.healthy ? 'ok' : 'failing' }),
+    health: () => ({ inFlight: plane.inFlight, audit: writer.healthy ? 'ok' : 'failing', pendingApprovals: approvals.list({ kind: 'call', status: 'pending', limit: 1000 }).length }),
+    routes: () => approvalRoutes({ service: approvals, policy: () => runtime.policy }),
+    person: async (token) => {
+      const id = await runtime.identity.resolve(token);
+      return isIdentity(id) && id.method === 'oidc' ? { subject: id.subject, groups: id.groups, via: 'oidc' } : null;
+    },
+    approverGroups: () => new Set(runtime.policy.rules.flatMap((r) => r.approve?.approvers ?? []).filter((a) => a.startsWith('group:')).map((a) => a.slice(6))),
   });
+  let pg: PostgresListeners | undefined;
 
   try {
     await listen(plane.server, policy.gateway.listen);
     await listen(admin, policy.gateway.admin);
+    if (Object.values(policy.connections).some((c) => c.type === 'postgres')) {
+      pg = await startPostgresListeners(policy, postgresHooks({ runtime: () => runtime, approvals, writer, env, log: note }));
+    }
   } catch (e) {
     plane.server.close();
     admin.close();
+    await pg?.close();
     store.close();
     throw e;
   }
@@ -117,12 +149,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url: `http://${hostPort(plane.server)}`,
     adminUrl: `http://${hostPort(admin)}`,
     store,
+    approvals,
+    postgres: pg?.listeners ?? [],
     get runtime() {
       return runtime;
     },
     reload,
     async close() {
       watcher.close();
+      webhook?.close();
+      await pg?.close();
       admin.close();
       admin.closeAllConnections();
       const result = await plane.drain(runtime.policy.gateway.timeouts.drainMs);
@@ -132,6 +168,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       return result;
     },
   };
+}
+
+function startWebhook(policy: Policy, env: NodeJS.ProcessEnv, note: (t: string) => void): WebhookNotifier | undefined {
+  const w = policy.approvals.webhook;
+  if (!w) return undefined;
+  return new WebhookNotifier({
+    url: w.url,
+    secret: w.secret ? resolveSecret(w.secret, env, policy.file) : undefined,
+    onFailure: (event, id, error) => note(`webhook ${event} for ${id} not delivered: ${error}`),
+  });
 }
 
 /** "127.0.0.1:8790", "[::1]:8790", ":8790" (loopback) or "8790". */

@@ -2,16 +2,17 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Grant } from '../policy/engine.js';
 import type { Policy } from '../policy/types.js';
-import { storeLocation } from '../store/location.js';
+import { storePath } from '../store/open.js';
 
 /**
  * Grants from approved requests, read straight from the embedded store (read-only) so that
  * `policy explain` shows the overlay whether or not the gateway is running.
  */
 export async function activeGrants(policy: Policy, now = Date.now()): Promise<Grant[]> {
-  const where = storeLocation(policy);
-  if (where.kind !== 'sqlite' || !existsSync(where.path)) return [];
-  const db = new Database(where.path, { readonly: true, fileMustExist: true });
+  if (!policy.gateway.store.startsWith('sqlite:')) return [];
+  const { path } = storePath(policy.gateway.store, policy.file);
+  if (!existsSync(path)) return [];
+  const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'grants'").get();
     if (!table) return [];

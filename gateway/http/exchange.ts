@@ -11,6 +11,7 @@ import type { Identity } from '../identity/identity.js';
 import type { Decision } from '../policy/engine.js';
 import type { AuditRecord } from '../store/types.js';
 import type { AuditWriter } from '../store/audit-writer.js';
+import type { Masker } from '../mask/masker.js';
 import { requestEnd } from './channels.js';
 import type { Runtime, Upstream } from './runtime.js';
 
@@ -37,7 +38,15 @@ export class Exchange {
   upstreamMs: number | null = null;
   error: ErrorCode | null = null;
   /** A response-body transform (masking) chosen for this call; it may count what it masked. */
-  transform: (Transform & { maskedCounts?: Record<string, number> }) | null = null;
+  transform: (Transform & { maskedCounts?: Record<string, number>; counts?: Record<string, number> }) | null = null;
+  /** Masking to apply once the response's content type and encoding are known. */
+  masker: Masker | null = null;
+  /** The request body, when a stage had to read it first (a held call's summary); forwarded as is. */
+  prefetched: Buffer | null = null;
+  approvalId: string | null = null;
+  approver: string | null = null;
+  /** Why masking refused the response (a CW_MASK_* code), for the record. */
+  maskError: string | null = null;
   settled = false;
 
   constructor(
@@ -99,15 +108,15 @@ export class Exchange {
       target: u ? u.origin + u.basePath + this.path : null,
       decision: d?.effect ?? 'deny',
       rule: d?.rule ?? null,
-      approval_id: null,
-      approver: null,
+      approval_id: this.approvalId,
+      approver: this.approver,
       status: this.status,
       bytes_in: this.bytesIn,
       bytes_out: this.bytesOut,
       latency_ms: round(performance.now() - this.t0),
       upstream_ms: this.upstreamMs === null ? null : round(this.upstreamMs),
-      masked: this.transform?.maskedCounts ?? {},
-      error: this.error,
+      masked: this.transform?.maskedCounts ?? this.transform?.counts ?? {},
+      error: this.maskError ? `${this.error ?? 'CW_ERR_MASKING_BLOCKED'}: ${this.maskError}` : this.error,
       run_id: this.runId,
       flagged: d?.effect === 'flag',
     };

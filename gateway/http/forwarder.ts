@@ -16,6 +16,7 @@ const NO_BODY = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 
 export function forward(ex: Exchange): void {
   const req = ex.req;
+  if (ex.prefetched) return dispatch(ex, ex.prefetched);
   const length = req.headers['content-length'];
   const chunked = req.headers['transfer-encoding'] !== undefined;
   const hasBody = chunked || (length !== undefined && length !== '0') || !NO_BODY.has(req.method!);
@@ -29,6 +30,8 @@ export function forward(ex: Exchange): void {
  * one write (SDK calls are mostly a few KB); bigger and chunked bodies stream with backpressure.
  */
 const SMALL_BODY = 64 * 1024;
+/** The most response bytes masking scans; a larger masked response is refused rather than passed unscanned. */
+const MASK_MAX_BYTES = 32 * 1024 * 1024;
 
 function collectSmall(ex: Exchange, then: (body: Buffer) => void): void {
   const chunks: Buffer[] = [];
@@ -99,8 +102,9 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const ex = this.ex;
     ex.status = statusCode;
     this.resume = resume;
+    if (ex.masker && !ex.transform && !this.startMasking(rawHeaders)) return false;
     const transform = ex.transform;
-    let headers = downstreamHeaders(rawHeaders, transform !== null);
+    let headers = downstreamHeaders(rawHeaders, transform !== null, ex.masker !== null);
     const stream = isEventStream(headers);
     if (stream) headers = streamHeaders(headers);
     headers.push('x-chainwarden-request-id', ex.id);
@@ -113,6 +117,38 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       });
       transform.on('drain', this.onDrain);
     }
+    return true;
+  }
+
+  /**
+   * Chooses the masking stream now that the content type and encoding are known. A body that
+   * cannot be scanned safely is refused (fail closed): the upstream call is aborted and the caller
+   * gets a coded 502, never the unmasked bytes.
+   */
+  private startMasking(rawHeaders: Buffer[]): boolean {
+    const ex = this.ex;
+    const header = (name: string): string | null => {
+      for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toString('latin1').toLowerCase() === name) return rawHeaders[i + 1]!.toString('latin1');
+      return null;
+    };
+    const length = header('content-length');
+    const stream = ex.masker!.createMaskingStream({ contentType: header('content-type'), contentEncoding: header('content-encoding'), contentLength: length === null ? null : Number(length), maxBytes: MASK_MAX_BYTES });
+    if ('blocked' in stream) {
+      this.done = true;
+      ex.maskError = stream.blocked.code;
+      ex.fail('CW_ERR_MASKING_BLOCKED', stream.blocked.message);
+      this.abort?.(new Error('masking refused the response'));
+      return false;
+    }
+    stream.once('error', (e: Error & { code?: string }) => {
+      // Part of the answer may be out: cut it, so the caller sees a failure rather than unmasked or short data.
+      ex.maskError = e.code ?? 'CW_MASK_FAILED';
+      ex.error = 'CW_ERR_MASKING_BLOCKED';
+      this.done = true;
+      this.abort?.(e);
+      ex.settle(() => ex.res.destroy());
+    });
+    ex.transform = stream;
     return true;
   }
 

@@ -41,11 +41,12 @@ function connectionTokens(raw: readonly string[]): Set<string> | null {
 }
 
 /** The upstream's response headers for the caller, flat; `dropLength` when a transform changes the body. */
-export function downstreamHeaders(raw: readonly Buffer[], dropLength: boolean): string[] {
+export function downstreamHeaders(raw: readonly Buffer[], dropLength: boolean, decoded = false): string[] {
   const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1').toLowerCase();
-    if (DROP_RESPONSE.has(name) || (dropLength && name === 'content-length')) continue;
+    // A masked body is re-encoded as identity: its length and encoding are no longer the upstream's.
+    if (DROP_RESPONSE.has(name) || (dropLength && name === 'content-length') || (decoded && name === 'content-encoding')) continue;
     out.push(name, raw[i + 1]!.toString('latin1'));
   }
   return out;

@@ -77,6 +77,7 @@ export function authorize(hooks: PipelineHooks): Stage {
       if (held) return held;
     }
     if (hooks.responseTransform) ex.transform = hooks.responseTransform(ex, d);
+    else ex.masker = ex.runtime.maskerFor(ex.connection!, d);
   };
 }
 

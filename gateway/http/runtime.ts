@@ -4,7 +4,8 @@
  * and swaps it in; requests already running finish on the one they started with.
  */
 import { Pool } from 'undici';
-import { compilePolicy, evaluate, type CompiledPolicy, type Decision } from '../policy/engine.js';
+import { compilePolicy, evaluate, withGrants, type CompiledPolicy, type Decision, type Grant } from '../policy/engine.js';
+import { compileMasker, type Masker } from '../mask/masker.js';
 import { resolveSecret } from '../policy/secrets.js';
 import type { HttpConnection, Policy } from '../policy/types.js';
 import { IdentityResolver } from '../identity/identity.js';
@@ -29,7 +30,8 @@ export interface Upstream {
 const DECISION_CACHE_MAX = 10_000;
 
 export class Runtime {
-  readonly compiled: CompiledPolicy;
+  private current: CompiledPolicy;
+  private readonly maskers = new WeakMap<Decision, Masker | null>();
   readonly identity: IdentityResolver;
   readonly upstreams = new Map<string, Upstream>();
   /** Connections this listener does not serve, with why (postgres has its own listener). */
@@ -37,7 +39,7 @@ export class Runtime {
   private readonly decisions = new Map<string, Decision>();
 
   constructor(readonly policy: Policy, env: NodeJS.ProcessEnv, previous?: Runtime, oidcOptions?: OidcOptions) {
-    this.compiled = compilePolicy(policy);
+    this.current = compilePolicy(policy);
     const oidc = policy.identity.oidc ? new OidcVerifier(policy.identity.oidc, policy.file, oidcOptions) : undefined;
     this.identity = new IdentityResolver(policy, env, oidc);
     const t = policy.gateway.timeouts;
@@ -66,6 +68,29 @@ export class Runtime {
     }
   }
 
+  /** The compiled policy with the grants overlay (the PostgreSQL path reads it per statement). */
+  get compiled(): CompiledPolicy {
+    return this.current;
+  }
+
+  /** Replaces the grants overlay; takes effect for the next call (a revoked grant stops at once). */
+  setGrants(grants: readonly Grant[]): void {
+    this.current = withGrants(this.current, grants);
+    this.decisions.clear();
+  }
+
+  /** The masking for a decided call: the connection's masks plus the deciding rules'; null when none. */
+  maskerFor(connection: string, d: Decision): Masker | null {
+    let m = this.maskers.get(d);
+    if (m === undefined) {
+      const specs = [...(this.policy.connections[connection]?.mask ?? []), ...d.mask];
+      m = specs.length ? compileMasker(specs) : null;
+      if (m?.empty) m = null;
+      this.maskers.set(d, m);
+    }
+    return m;
+  }
+
   /**
    * The decision for a call. The engine is pure over (policy, request), so answers are cached
    * per runtime; the cache is bounded and dropped with the runtime on reload.
@@ -74,7 +99,9 @@ export class Runtime {
     const key = `${chain}\0${groups.length ? groups.join('\0') : ''}\0${connection}\0${method}\0${path}`;
     let d = this.decisions.get(key);
     if (d === undefined) {
-      d = evaluate(this.compiled, { chain, groups, connection, operation: { kind: 'http', method, path } });
+      d = evaluate(this.current, { chain, groups, connection, operation: { kind: 'http', method, path } });
+      // A decision that rests on a grant is time-bound (the grant expires): never cached.
+      if (d.grant !== null) return d;
       if (this.decisions.size >= DECISION_CACHE_MAX) this.decisions.clear();
       this.decisions.set(key, d);
     }

@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
 import type { ApprovalRepo, StoredGrant } from '../approvals/repo.js';
 import type { Approval, ApprovalKind, ApprovalStatus } from '../approvals/types.js';
 
-const SCHEMA = `
+/** Shared with migration 2; idempotent, so a bare database (tests, tools) can be prepared with it too. */
+export const APPROVALS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS approvals (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
@@ -34,7 +35,7 @@ export class SqliteApprovalRepo implements ApprovalRepo {
   private readonly stmts;
 
   constructor(private readonly db: Database.Database) {
-    db.exec(SCHEMA);
+    if (!db.readonly) db.exec(APPROVALS_SCHEMA);
     this.stmts = {
       insert: db.prepare('INSERT INTO approvals (id, kind, status, requested_at, consumed_at, doc) VALUES (?, ?, ?, ?, ?, ?)'),
       get: db.prepare('SELECT doc, consumed_at FROM approvals WHERE id = ?'),

@@ -1,3 +1,5 @@
+import { APPROVALS_SCHEMA } from './approvals-sqlite.js';
+
 /**
  * Schema migrations, in order. A migration is applied once, in a transaction, and recorded in
  * `schema_migrations`. Later features (approvals, grants, access requests) append entries here.
@@ -44,5 +46,11 @@ export const MIGRATIONS: readonly Migration[] = [
       -- Queries filter by time first; chain and connection filters scan that range.
       CREATE INDEX audit_ts ON audit (ts_start);
     `,
+  },
+  {
+    version: 2,
+    name: 'approvals, grants, and per-kind audit detail',
+    sql: `${APPROVALS_SCHEMA}
+      ALTER TABLE audit ADD COLUMN detail TEXT;`,
   },
 ];

@@ -10,12 +10,14 @@ import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MIGRATIONS } from './migrations.js';
 import type { AuditQuery, AuditRecord, StateStore } from './types.js';
+import type { ApprovalRepo } from '../approvals/repo.js';
+import { SqliteApprovalRepo } from './approvals-sqlite.js';
 
 const require = createRequire(import.meta.url);
 
 const COLUMNS = [
   'id', 'ts_start', 'ts_end', 'chain', 'subject', 'groups', 'key_id', 'connection', 'kind', 'operation', 'target', 'decision', 'rule',
-  'approval_id', 'approver', 'status', 'bytes_in', 'bytes_out', 'latency_ms', 'upstream_ms', 'masked', 'error', 'run_id', 'flagged',
+  'approval_id', 'approver', 'status', 'bytes_in', 'bytes_out', 'latency_ms', 'upstream_ms', 'masked', 'error', 'run_id', 'flagged', 'detail',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
@@ -25,6 +27,8 @@ export class SqliteStore implements StateStore {
   private readonly insert: Database.Statement;
   private readonly insertMany: (records: readonly AuditRecord[]) => void;
   private readonly checkpointer: Worker | undefined;
+  /** Approvals and grants live in the same file as the audit trail (migration 2). */
+  readonly approvals: ApprovalRepo | undefined;
 
   constructor(readonly location: string, options: { sync?: 'normal' | 'full'; readonly?: boolean } = {}) {
     if (!options.readonly) mkdirSync(dirname(location), { recursive: true });
@@ -38,6 +42,7 @@ export class SqliteStore implements StateStore {
       migrate(this.db);
       this.checkpointer = startCheckpointer(location);
     }
+    this.approvals = options.readonly ? undefined : new SqliteApprovalRepo(this.db);
     // Positional parameters: binding an array is cheaper than binding 24 named properties.
     this.insert = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
     this.insertMany = this.db.transaction((records: readonly AuditRecord[]) => {
@@ -107,7 +112,7 @@ function toValues(r: AuditRecord): unknown[] {
   return [
     r.id, r.ts_start, r.ts_end, r.chain, r.subject, r.groups.length === 0 ? '[]' : JSON.stringify(r.groups), r.key_id, r.connection, r.kind,
     r.operation, r.target, r.decision, r.rule, r.approval_id, r.approver, r.status, r.bytes_in, r.bytes_out, r.latency_ms, r.upstream_ms,
-    isEmpty(r.masked) ? '{}' : JSON.stringify(r.masked), r.error, r.run_id, r.flagged ? 1 : 0,
+    isEmpty(r.masked) ? '{}' : JSON.stringify(r.masked), r.error, r.run_id, r.flagged ? 1 : 0, r.detail ? JSON.stringify(r.detail) : null,
   ];
 }
 
@@ -122,5 +127,6 @@ function fromRow(row: Row): AuditRecord {
     groups: JSON.parse(row.groups as string) as string[],
     masked: JSON.parse(row.masked as string) as Record<string, number>,
     flagged: row.flagged === 1,
+    detail: row.detail ? (JSON.parse(row.detail as string) as Record<string, unknown>) : null,
   };
 }

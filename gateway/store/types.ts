@@ -1,3 +1,4 @@
+import type { ApprovalRepo } from '../approvals/repo.js';
 /** The state store's contract: the audit trail now; approvals, grants and access requests later (as migrations). */
 
 /** One record per call, as docs/gateway.md and DESIGN.md list the fields. Never bodies, never credentials. */
@@ -26,6 +27,8 @@ export interface AuditRecord {
   error: string | null;
   run_id: string | null;
   flagged: boolean;
+  /** What only some kinds have: for SQL, the normalised statement, class, tables, rows and estimate. */
+  detail?: Record<string, unknown> | null;
 }
 
 export interface AuditQuery {
@@ -38,6 +41,8 @@ export interface AuditQuery {
 
 export interface StateStore {
   readonly location: string;
+  /** Approvals, access requests and grants (absent on a read-only store). */
+  readonly approvals: ApprovalRepo | undefined;
   /** Appends the records in one transaction; durable (against a process crash) when it returns. Throws when it cannot write. */
   appendAudit(records: readonly AuditRecord[]): void;
   /** Newest first. */

@@ -61,7 +61,7 @@ connections:
       inject: { header: x-api-key, value: env:CW_T_ANTHROPIC }
   orders-db:
     type: postgres
-    listen: 127.0.0.1:15499
+    listen: 127.0.0.1:0
     upstream: postgres://u@127.0.0.1:5432/db
 rules:
   - name: support chats

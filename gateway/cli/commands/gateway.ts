@@ -24,6 +24,7 @@ export const gatewayCommand: Command = {
     const gw = await startGateway({ policyFile: file, env: ctx.env, note: (t) => ctx.err(`chainwarden: ${t}`) });
     ctx.out(`chainwarden gateway listening on ${gw.url} (admin API on ${gw.adminUrl})`);
     ctx.out(`connections: ${[...gw.runtime.upstreams.keys()].map((n) => `${gw.url}/${n}`).join(', ') || 'none'}`);
+    for (const p of gw.postgres) ctx.out(`postgres: ${p.connection} on ${p.host.includes(':') ? `[${p.host}]` : p.host}:${p.port}`);
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) return resolve();
       ctx.signal.addEventListener('abort', () => resolve(), { once: true });

@@ -1,11 +1,11 @@
 /** The resource catalog: every entry in one sorted list, and the lookups the language modules use. */
-import type { CatalogEntry, JsBinding } from './types.js';
+import type { CatalogEntry, JsBinding, PyBinding } from './types.js';
 import { MODEL_ENTRIES } from './entries/models.js';
 import { TOOL_ENTRIES } from './entries/tools.js';
 import { VECTOR_STORE_ENTRIES } from './entries/vector-stores.js';
 import { NETWORK_ENTRIES } from './entries/network.js';
 
-export type { CatalogEntry, JsBinding } from './types.js';
+export type { CatalogEntry, JsBinding, PyBinding } from './types.js';
 
 export const CATALOG: readonly CatalogEntry[] = [...MODEL_ENTRIES, ...TOOL_ENTRIES, ...VECTOR_STORE_ENTRIES, ...NETWORK_ENTRIES].sort((a, b) => a.id.localeCompare(b.id));
 
@@ -22,7 +22,7 @@ const byStatic = new Map<string, JsMatch>();
 const modules = new Set<string>();
 
 for (const entry of CATALOG) {
-  for (const b of entry.js) {
+  for (const b of entry.js ?? []) {
     for (const module of [b.module, ...(b.alsoFrom ?? [])]) {
       modules.add(module);
       for (const name of b.exports) {
@@ -79,5 +79,60 @@ export function catalogEntry(id: string): CatalogEntry | undefined {
 }
 
 export function jsBindingsOf(entry: CatalogEntry): readonly JsBinding[] {
-  return entry.js;
+  return entry.js ?? [];
+}
+
+export interface PyMatch {
+  entry: CatalogEntry;
+  binding: PyBinding;
+  /** The name (or `Name.factory`) that matched, for messages. */
+  name: string;
+  factory?: string;
+}
+
+/** Python names by their last one or two segments ("ChatOpenAI", "Session().get", "PineconeVectorStore.from_documents"). */
+const pyByName = new Map<string, Array<{ modules: string[]; match: PyMatch }>>();
+for (const entry of CATALOG) {
+  for (const binding of entry.python ?? []) {
+    const modules = [binding.module, ...(binding.alsoFrom ?? [])];
+    const put = (key: string, match: PyMatch): void => {
+      const list = pyByName.get(key) ?? [];
+      for (const other of list) for (const m of modules) if (other.modules.includes(m)) throw new Error(`catalog: ${m}.${key} is claimed by ${other.match.entry.id} and ${entry.id}`);
+      list.push({ modules, match });
+      pyByName.set(key, list);
+    };
+    for (const name of binding.names) {
+      put(name, { entry, binding, name });
+      for (const s of binding.statics ?? []) put(`${name}.${s}`, { entry, binding, name: `${name}.${s}`, factory: s });
+    }
+  }
+}
+
+/** Every name segment a Python binding can end a call with ("ChatOpenAI", "get", "from_documents"): a cheap filter before evaluating a callee. */
+export const PY_CALL_NAMES: ReadonlySet<string> = new Set(
+  [...pyByName.keys()].flatMap((k) => k.split('.')).map((seg) => seg.replace(/\(\)$/, '')),
+);
+
+/**
+ * The entry a Python symbol constructs, from its dotted name as imported: "langchain_openai.ChatOpenAI",
+ * "requests.Session().get". A name matches in its binding's module, its `alsoFrom` modules and their submodules.
+ */
+export function matchPy(dotted: string): PyMatch | undefined {
+  const parts = dotted.split('.');
+  for (let k = 1; k <= Math.min(3, parts.length - 1); k++) {
+    const hits = pyByName.get(parts.slice(-k).join('.'));
+    if (!hits) continue;
+    const prefix = parts.slice(0, -k).join('.');
+    for (const { modules, match } of hits) if (modules.some((m) => prefix === m || (prefix.startsWith(m + '.') && !prefix.includes('()')))) return match;
+  }
+  return undefined;
+}
+
+/** The chat-model entry `init_chat_model` uses for a Python provider name ("google_genai", "bedrock_converse") or a model name. */
+export function chatEntryForPythonInit(provider: string | null, model: string | null): CatalogEntry | undefined {
+  if (provider) {
+    const norm = (p: string) => p.replace(/_/g, '-').replace(/^bedrock-converse$/, 'bedrock').replace(/^together$/, 'together');
+    return CATALOG.find((e) => e.initChatModel && e.python?.length && norm(e.initChatModel.provider) === norm(provider));
+  }
+  return chatEntryForInit(null, model);
 }

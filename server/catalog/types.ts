@@ -25,10 +25,50 @@ export interface JsBinding {
   alsoFrom?: string[];
 }
 
-/** How Python code reaches the integration (filled by the Python language module). */
+/**
+ * How Python code reaches the integration. Python arg paths: a number is a positional argument, a name a
+ * keyword argument (`base_url`), dots go into a dict value (`config.url`, `0.url`); list every spelling
+ * (aliases such as `openai_api_base`, or `url` and `0` for a parameter passed either way), most specific first.
+ * Unset paths fall back to the entry's shared spec (env defaults, provider endpoint).
+ */
 export interface PyBinding {
+  /** The module that exports it, e.g. "langchain_openai"; its submodules match too. */
   module: string;
-  name: string;
+  /** Other modules that export the same thing (re-exports such as "langchain_community.chat_models"). */
+  alsoFrom?: string[];
+  /**
+   * Names that construct it: a class or function ("ChatOpenAI", "create_engine"), or a call on an instance
+   * of one of the module's classes, written `Class().method` ("Session().get").
+   */
+  names: string[];
+  /** Class methods that also construct it ("from_documents", "from_uri"). */
+  statics?: string[];
+  /** The construct is a resource use only when one of these is written (`Chroma(host=…)`; a local Chroma is not). */
+  requires?: ArgPath[];
+  /** Python spelling of `endpoint.from`. */
+  endpoint?: ArgPath[];
+  /** Python spelling of `endpoint.fields` (SQL drivers, Redis). */
+  fields?: EndpointSpec['fields'];
+  /** Python spelling of `endpoint.template.from` (Azure, AWS region, Vertex location). */
+  template?: ArgPath[];
+  /** Environment variables the Python SDK reads for the endpoint, before the entry's `endpoint.env`. */
+  env?: string[];
+  /** Overrides the entry's `endpoint.default` (null: no endpoint unless the code writes one). */
+  default?: string | null;
+  /** Overrides the entry's `endpoint.scheme` for targets composed from fields. */
+  scheme?: string;
+  /** Python spelling of `credential.from`. */
+  credential?: ArgPath[];
+  /** Environment variables the Python SDK reads for the key, before the entry's `credential.env`. */
+  credentialEnv?: string[];
+  /** Python spelling of `model`. */
+  model?: ArgPath[];
+  /** For `http-call`: where the method is written (`requests.request("POST", url)`); otherwise the verb's name. */
+  method?: ArgPath[];
+  /** The keyword a quick fix writes the gateway base URL to ("base_url", "openai_api_base"…). */
+  fixProperty?: string;
+  /** The keyword a quick fix writes the chain key to ("api_key"). */
+  keyProperty?: string;
 }
 
 /** The representative operation a use is checked with: what the SDK sends for this kind of resource. */
@@ -71,7 +111,9 @@ export interface CatalogEntry {
   kind: ResourceKind;
   /** Short lowercase provider name; null when it comes from the target (raw HTTP, SQL drivers, MCP). */
   provider: string | null;
-  js: JsBinding[];
+  /** Absent for integrations only Python code reaches (requests, psycopg, PyGithub…). */
+  js?: JsBinding[];
+  /** Absent for integrations only JavaScript code reaches (axios, got, pg…). */
   python?: PyBinding[];
   endpoint: EndpointSpec;
   credential?: CredentialSpec;

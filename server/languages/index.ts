@@ -8,8 +8,13 @@ import type { ResourceUse } from '../scan/use.js';
 import type { SecretHit } from '../scan/secrets.js';
 import { TypeScriptAnalyzer } from './typescript/analyzer.js';
 import { SOURCE_EXTENSIONS } from './typescript/module.js';
+import { PythonAnalyzer } from './python/analyzer.js';
+import { PYTHON_EXTENSIONS } from './python/module.js';
+import { initPythonParser } from './python/parser.js';
 
 export interface LanguageIO {
+  /** The workspace root (Python looks absolute imports up from the file's folder to here). */
+  root: string;
   /** The file's text (editor overlay first, then disk), or null if it cannot be read. */
   readText(file: string): string | null;
   /** A variable from the .env files that apply to `file`. */
@@ -37,6 +42,8 @@ export interface Language {
   /** Whether the language analyses this file (by name). */
   handles(file: string): boolean;
   create(io: LanguageIO): LanguageAnalyzer;
+  /** Asynchronous set-up done once per process before the first analysis (Workspace.ready() awaits it). */
+  ready?(): Promise<void>;
 }
 
 export const LANGUAGES: readonly Language[] = [
@@ -45,8 +52,19 @@ export const LANGUAGES: readonly Language[] = [
     handles: (file) => SOURCE_EXTENSIONS.includes(extname(file)) && !/\.d\.[cm]?ts$/.test(file),
     create: (io) => new TypeScriptAnalyzer(io),
   },
+  {
+    name: 'python',
+    handles: (file) => PYTHON_EXTENSIONS.includes(extname(file)),
+    create: (io) => new PythonAnalyzer(io),
+    ready: initPythonParser,
+  },
 ];
 
 export function languageFor(file: string): Language | undefined {
   return LANGUAGES.find((l) => l.handles(file));
+}
+
+/** Every language's asynchronous set-up (once per process); Workspace.ready() and the language server await it. */
+export async function readyLanguages(): Promise<void> {
+  await Promise.all(LANGUAGES.map((l) => l.ready?.()));
 }

@@ -7,7 +7,7 @@
  */
 import { CodeActionKind, type CodeAction, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Policy } from '../../gateway/policy/index.js';
-import { routeThroughGatewayEdits, secretToEnvEdit } from './source-edits.js';
+import { routeThroughGatewayEdits, secretToEnvEdits } from './source-edits.js';
 import { connectionForSecret, setConnectionCredential } from './policy-edit.js';
 import { positionAt } from './text-edits.js';
 import { Commands, type RequestAccessArgs } from './protocol.js';
@@ -54,8 +54,8 @@ export function codeActionsFor(entries: readonly RecordEntry[], ctx: ActionConte
     }
     if (f.kind === 'secret' && f.fix?.secretRange && f.fix.suggestedEnvVar) {
       const envVar = f.fix.suggestedEnvVar;
-      const codeEdit = secretToEnvEdit(ctx.document.text, f, envVar);
-      if (!codeEdit) continue;
+      const codeEdits = secretToEnvEdits(ctx.document.text, f, envVar);
+      if (!codeEdits) continue;
       const connection = ctx.policy ? connectionForSecret(ctx.policy, f.provider) : undefined;
       const policyEdit = connection && ctx.policyDocument ? setConnectionCredential(ctx.policyDocument.text, connection, envVar) : undefined;
       if (connection && ctx.policyDocument && policyEdit && 'edit' in policyEdit) {
@@ -64,13 +64,13 @@ export function codeActionsFor(entries: readonly RecordEntry[], ctx: ActionConte
         actions.push({
           title: `Move secret to the gateway (${envVar}, connection "${connection.name}")`,
           kind: CodeActionKind.QuickFix, diagnostics, isPreferred: true,
-          edit: workspaceEdit([[ctx.document, [codeEdit]], [p, [yamlEdit]]], ctx.documentChanges),
+          edit: workspaceEdit([[ctx.document, codeEdits], [p, [yamlEdit]]], ctx.documentChanges),
         });
       } else {
         actions.push({
           title: `Move secret to environment variable ${envVar}`,
           kind: CodeActionKind.QuickFix, diagnostics,
-          edit: workspaceEdit([[ctx.document, [codeEdit]]], ctx.documentChanges),
+          edit: workspaceEdit([[ctx.document, codeEdits]], ctx.documentChanges),
         });
       }
     }

@@ -13,6 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { findPolicyFile, parsePolicy } from '../../gateway/policy/index.js';
 import { isSourceFile } from '../scan/workspace.js';
+import { readyLanguages } from '../languages/index.js';
 import type { Finding } from '../scan/types.js';
 import { codeActionsFor } from './code-actions.js';
 import { findingToDiagnostic, policyDiagnosticToLsp, ruleDocsUrl, toLspRange } from './convert.js';
@@ -93,10 +94,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (caps.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     if (caps.watchers) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/chainwarden.{yaml,yml}' }, { globPattern: '**/.env*' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }],
+        watchers: [{ globPattern: '**/chainwarden.{yaml,yml}' }, { globPattern: '**/.env*' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,ipynb}' }],
       });
     }
     await reloadSettings();
+    await readyLanguages(); // Python's parser is WebAssembly: loaded once, before the first analysis
     rebuildProjects();
     markReady();
     void startWorkspaceScan();

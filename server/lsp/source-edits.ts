@@ -10,6 +10,7 @@ import { catalogEntry } from '../catalog/index.js';
 import type { Finding, Range as FindingRange } from '../scan/types.js';
 import { toLspRange } from './convert.js';
 import { lineStarts, offsetAt, positionAt } from './text-edits.js';
+import { pythonRouteEdits, pythonSecretEdits } from './python-edits.js';
 
 /** The environment variable chains read their Chainwarden key from (docs/language-server.md). */
 export const CHAIN_KEY_ENV = 'CHAINWARDEN_KEY';
@@ -22,6 +23,7 @@ interface Insertion {
 
 /** Edits that route a bypassing client through the gateway, or null when the scanner recorded no place to edit. */
 export function routeThroughGatewayEdits(text: string, fileName: string, f: Finding): TextEdit[] | null {
+  if (f.fix?.syntax === 'python') return pythonRouteEdits(text, f, CHAIN_KEY_ENV);
   const fix = f.fix;
   const url = fix?.gatewayBaseUrl;
   if (!fix || !url) return null;
@@ -51,6 +53,13 @@ export function routeThroughGatewayEdits(text: string, fileName: string, f: Find
     edits.push(...planned);
   }
   return edits;
+}
+
+/** The edits that replace a hard-coded secret with an environment reference, in the file's language. */
+export function secretToEnvEdits(text: string, f: Finding, envVar: string): TextEdit[] | null {
+  if (/\.(py|ipynb)$/.test(f.file)) return pythonSecretEdits(text, f, envVar);
+  const e = secretToEnvEdit(text, f, envVar);
+  return e ? [e] : null;
 }
 
 /** Replaces a hard-coded secret literal with `process.env.NAME`; null when the span is not a whole string literal. */

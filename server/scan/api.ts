@@ -1,8 +1,9 @@
 /**
  * The scanner's public API, for the CLI (`chainwarden scan`) and the language server.
  *
- *   const ws = new Workspace({ root, policyFile });   // or { root, policy } with a loaded policy
- *   ws.analyzeFile('src/model.ts', editorText);        // → Finding[] for one file (the editor's text if given)
+ *   const ws = await new Workspace({ root, policyFile }).ready();   // or { root, policy } with a loaded policy
+ *                                                      // ready(): loads the Python parser (WASM) once per process; until then .py/.ipynb files land in ws.errors
+ *   ws.analyzeFile('src/model.ts', editorText);        // → Finding[] for one file (.ts/.js…, .py, .ipynb; the editor's text if given)
  *   ws.setText(path, null);                            // the editor closed the file: read disk again
  *   ws.fileChanged(path);                              // a file changed on disk (.env files too)
  *   ws.dependentsOf(path);                             // files to re-analyse after `path` changed (its importers)
@@ -15,7 +16,8 @@
  */
 export type { Finding, FixData, Range, ResourceKind, ScanSeverity, ScanStatus } from './types.js';
 export { RESOURCE_KINDS, SCAN_STATUSES } from './types.js';
-export { Workspace, type WorkspaceOptions } from './workspace.js';
+export { Workspace, isSourceFile, type WorkspaceOptions } from './workspace.js';
+export { PythonNotReadyError } from '../languages/python/parser.js';
 export { RULES, ruleForStatus, ruleHelpUri, type DiagnosticRule } from './rules.js';
 export { CATALOG } from '../catalog/index.js';
 export type { CatalogEntry } from '../catalog/types.js';

@@ -105,7 +105,8 @@ export class PolicyChecker {
     const fix: FixData = {};
     if (use.target.state !== 'default' && use.target.range) fix.baseUrlRange = use.target.range;
     if (use.optionsRange) fix.optionsRange = use.optionsRange;
-    if (d.endpoint.fixProperty) fix.baseUrlProperty = d.endpoint.fixProperty;
+    if (use.fix) Object.assign(fix, use.fix);
+    else if (d.endpoint.fixProperty) fix.baseUrlProperty = d.endpoint.fixProperty;
     if (use.credential && use.credential.state !== 'default' && use.credential.range) fix.apiKeyRange = use.credential.range;
     if (use.credential?.env) fix.envVar = use.credential.env;
     const base: Omit<Finding, 'connection' | 'status' | 'rule' | 'severity' | 'message' | 'code'> = { file: relFile, ...use.range, kind: use.entry.kind, provider: use.provider, target: targetText, chain, catalogId: use.entry.id };

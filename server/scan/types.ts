@@ -38,6 +38,16 @@ export interface FixData {
   secretRange?: Range;
   /** For hard-coded secrets: a suggested environment variable name. */
   suggestedEnvVar?: string;
+  /**
+   * How edits are spelled. Absent: JavaScript/TypeScript (a `baseUrlProperty: "…"` property inserted in the
+   * object literal at `optionsRange`). "python": keyword arguments (`base_url="…"`) inserted before the
+   * closing `)` of the argument list at `optionsRange`.
+   */
+  syntax?: 'python';
+  /** The keyword/property a quick fix writes the chain key to when no key argument is written (`api_key`). */
+  keyProperty?: string;
+  /** The expression that reads the chain key, in the file's language (`os.environ["CHAINWARDEN_KEY"]`). */
+  keyExpression?: string;
 }
 
 /** One external resource use found in the code. The first fields are exactly DESIGN.md's scan JSON. */

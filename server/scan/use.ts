@@ -3,7 +3,7 @@
  * The policy check (check.ts) turns uses into findings. Language-neutral: Python fills the same shape.
  */
 import type { CatalogEntry } from '../catalog/types.js';
-import type { Range } from './types.js';
+import type { FixData, Range } from './types.js';
 
 /** A value the analysis found (or not) for an endpoint or credential. */
 export type Resolution =
@@ -34,6 +34,11 @@ export interface ResourceUse {
   optionsRange?: Range;
   /** A short name for messages: `ChatOpenAI`, `fetch`, `pg.Pool`. */
   label: string;
+  /**
+   * Language-specific spelling for quick fixes, set by language modules whose spelling differs from the
+   * entry's JavaScript one (Python: `base_url=` keyword arguments). `baseUrlProperty` here replaces the entry's `fixProperty`.
+   */
+  fix?: Pick<FixData, 'baseUrlProperty' | 'syntax' | 'keyProperty' | 'keyExpression'>;
 }
 
 /** Whether a URL prefix already holds its whole origin (`https://host/…`, not `https://api.`). */

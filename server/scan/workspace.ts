@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { compileGlob, loadPolicyFile, type Policy } from '../../gateway/policy/index.js';
 import type { PolicyDiagnostic as Diagnostic } from '../../gateway/policy/diagnostics.js';
-import { LANGUAGES, languageFor, type LanguageAnalyzer, type LanguageIO } from '../languages/index.js';
+import { LANGUAGES, languageFor, readyLanguages, type LanguageAnalyzer, type LanguageIO } from '../languages/index.js';
 import { PolicyChecker } from './check.js';
 import { EnvFiles } from './env.js';
 import type { Finding } from './types.js';
@@ -21,7 +21,7 @@ export interface WorkspaceOptions {
 }
 
 /** Folders never scanned. */
-const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', '.turbo', '.cache', '.chainwarden']);
+const SKIP_DIRS = new Set(['__pycache__', 'venv', 'site-packages', 'node_modules', 'dist', 'build', 'out', 'coverage', '.git', '.next', '.turbo', '.cache', '.chainwarden']);
 
 export class Workspace {
   readonly root: string;
@@ -48,7 +48,17 @@ export class Workspace {
     this.checker = new PolicyChecker(policy);
     this.setExcludes(policy);
     this.env = new EnvFiles(this.root, (f) => this.readText(f));
-    this.io = { readText: (f) => this.readText(f), env: (f, n) => this.env.get(f, n), fileExists: (f) => this.overlays.has(f) || isFile(f) };
+    this.io = { root: this.root, readText: (f) => this.readText(f), env: (f, n) => this.env.get(f, n), fileExists: (f) => this.overlays.has(f) || isFile(f) };
+  }
+
+  /**
+   * Initialises the language modules that load asynchronously (Python's parser is WebAssembly), once per
+   * process: `const ws = await new Workspace(opts).ready()`. Until it resolves, .py/.ipynb files are
+   * reported in `errors` with no findings; TypeScript needs nothing.
+   */
+  async ready(): Promise<this> {
+    await readyLanguages();
+    return this;
   }
 
   get policy(): Policy | undefined {

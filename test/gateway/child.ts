@@ -6,6 +6,7 @@ export interface GatewayChild {
   child: ChildProcess;
   url: string;
   stderr: () => string;
+  stdout: () => string;
   exit: Promise<number | null>;
 }
 
@@ -20,7 +21,7 @@ export function spawnGateway(file: string, childEnv: NodeJS.ProcessEnv): Promise
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]!, stderr: () => err, exit });
+      if (m) resolve({ child, url: m[1]!, stderr: () => err, stdout: () => out, exit });
     });
     void exit.then((code) => reject(new Error(`gateway exited with ${code} before listening:\n${err}`)));
   });

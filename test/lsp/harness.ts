@@ -88,7 +88,7 @@ export class LspClient {
     return join(this.root, rel);
   }
 
-  async open(rel: string, text: string, languageId = rel.endsWith('.yaml') ? 'yaml' : 'typescript'): Promise<number> {
+  async open(rel: string, text: string, languageId = rel.endsWith('.yaml') ? 'yaml' : rel.endsWith('.py') ? 'python' : 'typescript'): Promise<number> {
     const uri = this.uri(rel);
     this.versions.set(uri, 1);
     this.texts.set(uri, text);

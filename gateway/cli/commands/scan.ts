@@ -29,7 +29,7 @@ export const scan: Command = {
     '  chainwarden scan examples/support-bot',
     '  chainwarden scan src --format sarif > chainwarden.sarif',
   ].join('\n'),
-  run(ctx) {
+  async run(ctx) {
     const format = String(ctx.values.format ?? 'text');
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}`);
     const paths = ctx.positionals.map((p) => resolve(ctx.cwd, p));
@@ -39,7 +39,7 @@ export const scan: Command = {
     const explicit = ctx.values.policy as string | undefined;
     const policyFile = explicit ? resolve(ctx.cwd, explicit) : findPolicyFile(undefined, root, ctx.env);
     if (ctx.values.policy && (!policyFile || !existsSync(policyFile))) throw new UsageError(`policy file not found: ${String(ctx.values.policy)}`);
-    const ws = new Workspace({ root, ...(policyFile ? { policyFile } : {}) });
+    const ws = await new Workspace({ root, ...(policyFile ? { policyFile } : {}) }).ready();
     if (ws.policyDiagnostics.length) {
       for (const d of ws.policyDiagnostics) ctx.err(formatDiagnostic({ ...d, file: relative(ctx.cwd, d.file) || d.file }));
       if (hasErrors(ws.policyDiagnostics)) {

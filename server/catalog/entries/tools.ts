@@ -8,7 +8,10 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
       { module: '@langchain/tavily', exports: ['TavilySearch', 'TavilyExtract', 'TavilyCrawl', 'TavilyMap'] },
       { module: '@langchain/community/tools/tavily_search', exports: ['TavilySearchResults'] },
     ],
-    python: [{ module: 'langchain_tavily', name: 'TavilySearch' }],
+    python: [
+      { module: 'langchain_tavily', names: ['TavilySearch', 'TavilyExtract', 'TavilyCrawl', 'TavilyMap'], endpoint: ['api_base_url'], credential: ['tavily_api_key'], fixProperty: 'api_base_url', keyProperty: 'tavily_api_key' },
+      { module: 'langchain_community.tools', names: ['TavilySearchResults', 'TavilyAnswer'], alsoFrom: ['langchain_community.tools.tavily_search'], credential: ['tavily_api_key'] },
+    ],
     endpoint: { from: ['0.apiBaseUrl'], default: 'https://api.tavily.com', fixProperty: 'apiBaseUrl', gatewaySuffix: '' },
     credential: { from: ['0.tavilyApiKey', '0.apiKey'], env: ['TAVILY_API_KEY'] },
     operation: { kind: 'http', method: 'POST', path: '/search' },
@@ -16,7 +19,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'serpapi.search', title: 'SerpAPI search', kind: 'tool', provider: 'serpapi',
     js: [{ module: '@langchain/community/tools/serpapi', exports: ['SerpAPI'] }],
-    python: [{ module: 'langchain_community.utilities', name: 'SerpAPIWrapper' }],
+    python: [{ module: 'langchain_community.utilities', names: ['SerpAPIWrapper'], alsoFrom: ['langchain.utilities'], credential: ['serpapi_api_key'], keyProperty: 'serpapi_api_key' }],
     endpoint: { from: ['2'], default: 'https://serpapi.com', gatewaySuffix: '' },
     credential: { from: ['0'], env: ['SERPAPI_API_KEY'] },
     operation: { kind: 'http', method: 'GET', path: '/search' },
@@ -24,7 +27,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'exa.search', title: 'Exa search', kind: 'tool', provider: 'exa',
     js: [{ module: '@langchain/exa', exports: ['ExaSearchResults', 'ExaFindSimilarResults', 'ExaRetriever'] }],
-    python: [{ module: 'langchain_exa', name: 'ExaSearchResults' }],
+    python: [{ module: 'langchain_exa', names: ['ExaSearchResults', 'ExaFindSimilarResults', 'ExaSearchRetriever'], credential: ['exa_api_key'], credentialEnv: ['EXA_API_KEY'], keyProperty: 'exa_api_key' }],
     endpoint: { from: ['0.client'], default: 'https://api.exa.ai', gatewaySuffix: '' },
     credential: { env: ['EXASEARCH_API_KEY'] },
     operation: { kind: 'http', method: 'POST', path: '/search' },
@@ -32,7 +35,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'exa.client', title: 'Exa client', kind: 'tool', provider: 'exa',
     js: [{ module: 'exa-js', exports: ['default', 'Exa'] }],
-    python: [{ module: 'exa_py', name: 'Exa' }],
+    python: [{ module: 'exa_py', names: ['Exa'], endpoint: ['base_url', '1'], credential: ['api_key', '0'], fixProperty: 'base_url', keyProperty: 'api_key' }],
     endpoint: { from: ['1'], default: 'https://api.exa.ai', gatewaySuffix: '' },
     credential: { from: ['0'], env: ['EXA_API_KEY'] },
     operation: { kind: 'http', method: 'POST', path: '/search' },
@@ -40,7 +43,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'github.loader', title: 'GitHub repository loader', kind: 'tool', provider: 'github',
     js: [{ module: '@langchain/community/document_loaders/web/github', exports: ['GithubRepoLoader'] }],
-    python: [{ module: 'langchain_community.document_loaders', name: 'GithubFileLoader' }],
+    python: [{ module: 'langchain_community.document_loaders', names: ['GithubFileLoader', 'GitHubIssuesLoader'], endpoint: ['github_api_url'], credential: ['access_token'], fixProperty: 'github_api_url', keyProperty: 'access_token' }],
     endpoint: { from: ['1.apiUrl'], default: 'https://api.github.com', fixProperty: 'apiUrl', gatewaySuffix: '' },
     credential: { from: ['1.accessToken'], env: ['GITHUB_ACCESS_TOKEN'] },
     operation: { kind: 'http', method: 'GET', path: '/repos/owner/repo/contents' },
@@ -48,6 +51,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'github.octokit', title: 'GitHub API client (Octokit)', kind: 'tool', provider: 'github',
     js: [{ module: '@octokit/rest', exports: ['Octokit'] }, { module: 'octokit', exports: ['Octokit'] }],
+    python: [{ module: 'github', names: ['Github'], endpoint: ['base_url'], credential: ['auth', 'login_or_token', '0'], fixProperty: 'base_url', keyProperty: 'auth' }],
     endpoint: { from: ['0.baseUrl'], default: 'https://api.github.com', fixProperty: 'baseUrl', gatewaySuffix: '' },
     credential: { from: ['0.auth'], env: ['GITHUB_TOKEN'] },
     operation: { kind: 'http', method: 'GET', path: '/repos/owner/repo' },
@@ -55,7 +59,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'slack.web-api', title: 'Slack Web API client', kind: 'tool', provider: 'slack',
     js: [{ module: '@slack/web-api', exports: ['WebClient'] }],
-    python: [{ module: 'slack_sdk', name: 'WebClient' }],
+    python: [{ module: 'slack_sdk', names: ['WebClient'], alsoFrom: ['slack_sdk.web.async_client'], endpoint: ['base_url'], credential: ['token', '0'], fixProperty: 'base_url', keyProperty: 'token' }],
     endpoint: { from: ['1.slackApiUrl'], default: 'https://slack.com/api', fixProperty: 'slackApiUrl', gatewaySuffix: '/api' },
     credential: { from: ['0'], env: ['SLACK_BOT_TOKEN', 'SLACK_TOKEN'] },
     operation: { kind: 'http', method: 'POST', path: '/chat.postMessage' },
@@ -63,7 +67,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'gmail.tools', title: 'Gmail tools', kind: 'tool', provider: 'gmail',
     js: [{ module: '@langchain/community/tools/gmail', exports: ['GmailSearch', 'GmailSendMessage', 'GmailCreateDraft', 'GmailGetMessage', 'GmailGetThread'] }],
-    python: [{ module: 'langchain_google_community', name: 'GmailToolkit' }],
+    python: [{ module: 'langchain_google_community', names: ['GmailToolkit'], alsoFrom: ['langchain_community.agent_toolkits'], credential: ['api_resource', 'credentials'] }],
     endpoint: { default: 'https://gmail.googleapis.com', gatewaySuffix: '' },
     credential: { from: ['0.credentials.privateKey', '0.credentials.accessToken', '0.credentials'], env: ['GMAIL_PRIVATE_KEY', 'GMAIL_CLIENT_EMAIL'] },
     operation: { kind: 'http', method: 'GET', path: '/gmail/v1/users/me/messages' },
@@ -71,21 +75,21 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'wikipedia.query', title: 'Wikipedia query tool', kind: 'tool', provider: 'wikipedia',
     js: [{ module: '@langchain/community/tools/wikipedia_query_run', exports: ['WikipediaQueryRun'] }],
-    python: [{ module: 'langchain_community.tools', name: 'WikipediaQueryRun' }],
+    python: [{ module: 'langchain_community.tools', names: ['WikipediaQueryRun'], alsoFrom: ['langchain_community.tools.wikipedia.tool'] }, { module: 'langchain_community.retrievers', names: ['WikipediaRetriever'] }],
     endpoint: { from: ['0.baseUrl'], default: 'https://en.wikipedia.org/w/api.php', fixProperty: 'baseUrl', gatewaySuffix: '/w/api.php' },
     operation: { kind: 'http', method: 'GET', path: '' },
   },
   {
     id: 'duckduckgo.search', title: 'DuckDuckGo search', kind: 'tool', provider: 'duckduckgo',
     js: [{ module: '@langchain/community/tools/duckduckgo_search', exports: ['DuckDuckGoSearch'] }],
-    python: [{ module: 'langchain_community.tools', name: 'DuckDuckGoSearchRun' }],
+    python: [{ module: 'langchain_community.tools', names: ['DuckDuckGoSearchRun', 'DuckDuckGoSearchResults'] }],
     endpoint: { default: 'https://duckduckgo.com', gatewaySuffix: '' },
     operation: { kind: 'http', method: 'GET', path: '/' },
   },
   {
     id: 'brave.search', title: 'Brave search', kind: 'tool', provider: 'brave',
     js: [{ module: '@langchain/community/tools/brave_search', exports: ['BraveSearch'] }],
-    python: [{ module: 'langchain_community.tools', name: 'BraveSearch' }],
+    python: [{ module: 'langchain_community.tools', names: ['BraveSearch'], statics: ['from_api_key'], credential: ['api_key'], keyProperty: 'api_key' }],
     endpoint: { default: 'https://api.search.brave.com', gatewaySuffix: '' },
     credential: { from: ['0.apiKey'], env: ['BRAVE_SEARCH_API_KEY'] },
     operation: { kind: 'http', method: 'GET', path: '/res/v1/web/search' },
@@ -93,7 +97,7 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'google.custom-search', title: 'Google custom search', kind: 'tool', provider: 'google-search',
     js: [{ module: '@langchain/community/tools/google_custom_search', exports: ['GoogleCustomSearch'] }],
-    python: [{ module: 'langchain_google_community', name: 'GoogleSearchAPIWrapper' }],
+    python: [{ module: 'langchain_google_community', names: ['GoogleSearchAPIWrapper'], alsoFrom: ['langchain_community.utilities'], credential: ['google_api_key'], keyProperty: 'google_api_key' }],
     endpoint: { default: 'https://www.googleapis.com', gatewaySuffix: '' },
     credential: { from: ['0.apiKey'], env: ['GOOGLE_API_KEY'] },
     operation: { kind: 'http', method: 'GET', path: '/customsearch/v1' },
@@ -101,9 +105,35 @@ export const TOOL_ENTRIES: CatalogEntry[] = [
   {
     id: 'wolframalpha.query', title: 'Wolfram|Alpha tool', kind: 'tool', provider: 'wolframalpha',
     js: [{ module: '@langchain/community/tools/wolframalpha', exports: ['WolframAlphaTool'] }],
-    python: [{ module: 'langchain_community.utilities', name: 'WolframAlphaAPIWrapper' }],
+    python: [{ module: 'langchain_community.utilities', names: ['WolframAlphaAPIWrapper'], credential: ['wolfram_alpha_appid'], credentialEnv: ['WOLFRAM_ALPHA_APPID'], keyProperty: 'wolfram_alpha_appid' }],
     endpoint: { default: 'https://www.wolframalpha.com/api/v1', gatewaySuffix: '/api/v1' },
     credential: { from: ['0.appid'], env: ['WOLFRAM_APP_ID'] },
     operation: { kind: 'http', method: 'GET', path: '/llm-api' },
+  },
+  {
+    id: 'arxiv.query', title: 'arXiv search', kind: 'tool', provider: 'arxiv',
+    python: [{ module: 'langchain_community.tools', names: ['ArxivQueryRun'] }, { module: 'langchain_community.retrievers', names: ['ArxivRetriever'] }],
+    endpoint: { default: 'https://export.arxiv.org/api', gatewaySuffix: '/api' },
+    operation: { kind: 'http', method: 'GET', path: '/query' },
+  },
+  {
+    id: 'github.toolkit', title: 'GitHub toolkit (GitHubAPIWrapper)', kind: 'tool', provider: 'github',
+    python: [{ module: 'langchain_community.utilities.github', names: ['GitHubAPIWrapper'], alsoFrom: ['langchain_community.utilities'], endpoint: ['github_base_url'], credential: ['github_app_private_key'], fixProperty: 'github_base_url' }],
+    endpoint: { env: ['GITHUB_BASE_URL'], default: 'https://api.github.com', gatewaySuffix: '' },
+    credential: { env: ['GITHUB_APP_PRIVATE_KEY'] },
+    operation: { kind: 'http', method: 'GET', path: '/repos/owner/repo/issues' },
+  },
+  {
+    id: 'slack.toolkit', title: 'Slack toolkit', kind: 'tool', provider: 'slack',
+    python: [{ module: 'langchain_community.agent_toolkits', names: ['SlackToolkit'], credential: ['client'] }],
+    endpoint: { default: 'https://slack.com/api', gatewaySuffix: '/api' },
+    credential: { env: ['SLACK_USER_TOKEN'] },
+    operation: { kind: 'http', method: 'POST', path: '/chat.postMessage' },
+  },
+  {
+    id: 'google.api-client', title: 'Google API client (googleapiclient.discovery.build)', kind: 'tool', provider: 'google-api',
+    python: [{ module: 'googleapiclient.discovery', names: ['build'], endpoint: ['discoveryServiceUrl'], template: ['serviceName', '0'], credential: ['credentials', 'developerKey'] }],
+    endpoint: { template: { url: 'https://{}.googleapis.com' }, gatewaySuffix: '' },
+    operation: { kind: 'http', method: 'GET', path: '/' },
   },
 ];

@@ -212,7 +212,7 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
     const shifted = optionsFollow ? shiftEntry(delegate) : defaultsOnly(delegate);
     return {
       ...base,
-      label: `${base.label} (${delegate.js[0]?.exports[0] ?? delegate.id})`,
+      label: `${base.label} (${delegate.js?.[0]?.exports[0] ?? delegate.id})`,
       provider: delegate.provider,
       describedBy: delegate,
       target: this.read.endpoint(shifted.endpoint, args, info),

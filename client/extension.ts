@@ -86,7 +86,7 @@ export async function activate(ctx: vscode.ExtensionContext): Promise<void> {
   paintStatus();
 
   // Language server.
-  client = startLanguageClient(ctx, ws, () => void requests.refresh());
+  client = startLanguageClient(ctx, () => void requests.refresh());
   client.onDidChangeState(() => void resources.refresh());
   let inventoryTimer: NodeJS.Timeout | undefined;
   ctx.subscriptions.push(vscode.languages.onDidChangeDiagnostics(() => {
@@ -179,7 +179,7 @@ export async function deactivate(): Promise<void> {
   await Promise.all([stopping, client?.stop()]);
 }
 
-function startLanguageClient(ctx: vscode.ExtensionContext, ws: Workspace, onRequestFiled: () => void): LanguageClient {
+function startLanguageClient(ctx: vscode.ExtensionContext, onRequestFiled: () => void): LanguageClient {
   const module = ctx.asAbsolutePath('out/server.cjs');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -222,7 +222,6 @@ function startLanguageClient(ctx: vscode.ExtensionContext, ws: Workspace, onRequ
       },
     },
   };
-  void ws;
   const lc = new LanguageClient('chainwarden', 'Chainwarden', serverOptions, clientOptions);
   void lc.start();
   return lc;

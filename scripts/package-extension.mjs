@@ -32,9 +32,21 @@ rmSync(OUT, { recursive: true, force: true });
 const dev = args.has('--no-vsix'); // a development bundle: readable, with source maps for the debugger
 // server/languages/typescript/ts.ts loads TypeScript with createRequire(import.meta.url), which a bundler
 // cannot follow: give esbuild a plain require so TypeScript goes into the bundle.
+// server/languages/python/parser.ts finds the two grammar wasm files through node_modules; in the
+// bundle they sit beside it (copied below).
+const WASM_ASSETS = { 'web-tree-sitter/tree-sitter.wasm': 'tree-sitter.wasm', 'tree-sitter-python/tree-sitter-python.wasm': 'tree-sitter-python.wasm' };
 const plainRequire = {
   name: 'plain-require',
   setup(build) {
+    build.onLoad({ filter: /[\\/]server[\\/]languages[\\/]python[\\/]parser\.ts$/ }, (args) => {
+      let text = readFileSync(args.path, 'utf8');
+      for (const [spec, file] of Object.entries(WASM_ASSETS)) {
+        const call = `require.resolve('${spec}')`;
+        if (!text.includes(call)) throw new Error(`${args.path}: ${call} changed; update scripts/package-extension.mjs`);
+        text = text.replace(call, `__cwFileURLToPath(new URL('./${file}', import.meta.url))`);
+      }
+      return { contents: `import { fileURLToPath as __cwFileURLToPath } from 'node:url';\n${text}`, loader: 'ts' };
+    });
     build.onLoad({ filter: /[\\/]server[\\/]languages[\\/]typescript[\\/]ts\.ts$/ }, (args) => {
       const text = readFileSync(args.path, 'utf8');
       const out = text.replace("createRequire(import.meta.url)('typescript')", "require('typescript')");
@@ -59,6 +71,9 @@ await esbuild.build({
     // Bundled CommonJS dependencies (typescript) expect require, __filename and __dirname.
   banner: { js: "import { createRequire as __cwCreateRequire } from 'node:module'; import { fileURLToPath as __cwToPath } from 'node:url'; import { dirname as __cwDirname } from 'node:path'; const require = __cwCreateRequire(import.meta.url); const __filename = __cwToPath(import.meta.url); const __dirname = __cwDirname(__filename);" },
 });
+for (const [spec, file] of Object.entries(WASM_ASSETS)) {
+  for (const dir of [OUT, join(OUT, 'cli/bin')]) cpSync(join(ROOT, 'node_modules', spec), join(dir, file));
+}
 // libpg-query (the gateway's SQL classifier) is Emscripten: it loads libpg-query.wasm from the bundle's folder.
 cpSync(join(ROOT, 'node_modules/libpg-query/wasm/libpg-query.wasm'), join(OUT, 'cli/bin/libpg-query.wasm'));
 for (const dep of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {

@@ -49,6 +49,8 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
       await lsp.connection.sendRequest(Requests.scanWorkspace);
       const inv = (await lsp.connection.sendRequest(Requests.inventory)) as InventoryResult;
       assert.deepEqual(inv.entries.filter((e) => e.file === 'triage/search.ts').map((e) => [e.chain, e.connection, e.status]), [['ticket-triage', 'tavily', 'unapproved']]);
+      // Python too: the grammar wasm files travel beside the bundle.
+      assert.deepEqual(inv.entries.filter((e) => e.file === 'scripts/status.py').map((e) => [e.kind, e.provider, e.status]), [['chat_model', 'openai', 'bypass']]);
     } finally {
       await lsp.stop();
     }

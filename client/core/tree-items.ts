@@ -2,6 +2,7 @@
  * What the Chainwarden views show, as plain data: the extension turns each node into a TreeItem.
  * No VS Code import, so the grouping and wording are tested without an editor.
  */
+import type { InventoryEntry } from '../../server/lsp/protocol.js';
 import type { ApprovalItem, GrantItem } from './admin-api.js';
 
 export interface TreeNode {
@@ -18,19 +19,11 @@ export interface TreeNode {
   location?: { file: string; line: number; column: number };
 }
 
-/** One resource use, as the language server's inventory reports it (DESIGN.md's scan JSON, with an absolute path). */
-export interface InventoryFinding {
-  file: string;
-  relative: string;
-  line: number;
-  column: number;
-  kind: string;
-  provider: string | null;
-  chain: string | null;
-  connection: string | null;
-  status: string;
-  message: string;
-}
+/**
+ * One resource use from the server's inventory (`chainwarden/inventory`, declared once in the shared
+ * protocol module), with the file as an absolute path to jump to and its project-relative form.
+ */
+export type InventoryFinding = Omit<InventoryEntry, 'uri' | 'file' | 'severity'> & { file: string; relative: string };
 
 const STATUS_ORDER = ['bypass', 'unapproved', 'needs-approval', 'unknown', 'secret', 'approved'];
 const STATUS_ICON: Record<string, string> = { approved: 'pass', unapproved: 'error', bypass: 'warning', 'needs-approval': 'watch', unknown: 'question', secret: 'key' };

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../store/sqlite-driver.js';
 import type { Grant } from '../policy/engine.js';
 import type { Policy } from '../policy/types.js';
 import { storePath } from '../store/open.js';
@@ -12,7 +12,7 @@ export async function activeGrants(policy: Policy, now = Date.now()): Promise<Gr
   if (!policy.gateway.store.startsWith('sqlite:')) return [];
   const { path } = storePath(policy.gateway.store, policy.file);
   if (!existsSync(path)) return [];
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openSqlite(path, { readonly: true, fileMustExist: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'grants'").get();
     if (!table) return [];

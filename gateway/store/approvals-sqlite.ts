@@ -2,7 +2,7 @@
  * Approvals and grants in the embedded SQLite store. Status changes are compare-and-set in one
  * statement, so two approvers racing (or two gateway processes sharing the file) cannot both win.
  */
-import type Database from 'better-sqlite3';
+import type { SqlDb } from './sqlite-driver.js';
 import type { ApprovalRepo, StoredGrant } from '../approvals/repo.js';
 import type { Approval, ApprovalKind, ApprovalStatus } from '../approvals/types.js';
 
@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS grants (
 export class SqliteApprovalRepo implements ApprovalRepo {
   private readonly stmts;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(private readonly db: SqlDb) {
     if (!db.readonly) db.exec(APPROVALS_SCHEMA);
     this.stmts = {
       insert: db.prepare('INSERT INTO approvals (id, kind, status, requested_at, consumed_at, doc) VALUES (?, ?, ?, ?, ?, ?)'),

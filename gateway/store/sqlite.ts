@@ -3,17 +3,15 @@
  * `appendAudit` returned for survives the process being killed; `synchronous=FULL` (the `?sync=full`
  * store option) also survives power loss, at the cost of an fsync per batch.
  */
-import Database from 'better-sqlite3';
-import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { betterSqlitePath, openSqlite, type SqlDb, type SqlStatement } from './sqlite-driver.js';
 import { MIGRATIONS } from './migrations.js';
 import type { AuditQuery, AuditRecord, StateStore } from './types.js';
 import type { ApprovalRepo } from '../approvals/repo.js';
 import { SqliteApprovalRepo } from './approvals-sqlite.js';
 
-const require = createRequire(import.meta.url);
 
 const COLUMNS = [
   'id', 'ts_start', 'ts_end', 'chain', 'subject', 'groups', 'key_id', 'connection', 'kind', 'operation', 'target', 'decision', 'rule',
@@ -23,8 +21,8 @@ const COLUMNS = [
 type Row = Record<(typeof COLUMNS)[number], unknown>;
 
 export class SqliteStore implements StateStore {
-  private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
+  private readonly db: SqlDb;
+  private readonly insert: SqlStatement;
   private readonly insertMany: (records: readonly AuditRecord[]) => void;
   private readonly checkpointer: Worker | undefined;
   /** Approvals and grants live in the same file as the audit trail (migration 2). */
@@ -32,21 +30,23 @@ export class SqliteStore implements StateStore {
 
   constructor(readonly location: string, options: { sync?: 'normal' | 'full'; readonly?: boolean } = {}) {
     if (!options.readonly) mkdirSync(dirname(location), { recursive: true });
-    this.db = new Database(location, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+    this.db = openSqlite(location, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
     if (!options.readonly) {
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma(`synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
-      this.db.pragma('busy_timeout = 5000');
-      // Checkpoints (which fsync) run on a worker thread, not inside a commit on the event loop.
-      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.exec('PRAGMA journal_mode = WAL');
+      this.db.exec(`PRAGMA synchronous = ${options.sync === 'full' ? 'FULL' : 'NORMAL'}`);
+      this.db.exec('PRAGMA busy_timeout = 5000');
       migrate(this.db);
-      this.checkpointer = startCheckpointer(location);
+      if (this.db.driver === 'better-sqlite3') {
+        // Checkpoints (which fsync) run on a worker thread, not inside a commit on the event loop.
+        this.db.exec('PRAGMA wal_autocheckpoint = 0');
+        this.checkpointer = startCheckpointer(location);
+      }
     }
     this.approvals = options.readonly ? undefined : new SqliteApprovalRepo(this.db);
-    // Positional parameters: binding an array is cheaper than binding 24 named properties.
+    // Positional parameters: cheaper than binding 25 named properties.
     this.insert = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
     this.insertMany = this.db.transaction((records: readonly AuditRecord[]) => {
-      for (const r of records) this.insert.run(toValues(r));
+      for (const r of records) this.insert.run(...toValues(r));
     });
   }
 
@@ -69,7 +69,7 @@ export class SqliteStore implements StateStore {
     void this.checkpointer?.terminate();
     if (this.db.open) {
       try {
-        this.db.pragma('wal_checkpoint(TRUNCATE)');
+        this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       } catch {
         /* closing anyway; the WAL is replayed on next open */
       }
@@ -83,7 +83,7 @@ const CHECKPOINT_EVERY_MS = 1000;
 /** A worker thread with its own connection that copies the WAL into the database every second. */
 function startCheckpointer(location: string): Worker {
   const worker = new Worker(
-    `const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+    `const Database = require(${JSON.stringify(betterSqlitePath())});
      const { workerData } = require('node:worker_threads');
      const db = new Database(workerData.location);
      db.pragma('busy_timeout = 1000');
@@ -95,7 +95,7 @@ function startCheckpointer(location: string): Worker {
   return worker;
 }
 
-function migrate(db: Database.Database): void {
+function migrate(db: SqlDb): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
   const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>).map((r) => r.version));
   for (const m of MIGRATIONS) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parsePolicy } from '../../gateway/policy/load.js';
 import { compilePolicy, evaluate, parseOperation, withGrants } from '../../gateway/policy/engine.js';
 import { ApprovalService } from '../../gateway/approvals/service.js';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../gateway/store/sqlite-driver.js';
 import { MemoryApprovalRepo, type ApprovalRepo } from '../../gateway/approvals/repo.js';
 import { SqliteApprovalRepo } from '../../gateway/store/approvals-sqlite.js';
 import { ApprovalError } from '../../gateway/approvals/decide.js';
@@ -25,7 +25,7 @@ const compiled = compilePolicy(policy);
 
 const repos: Array<[string, () => ApprovalRepo]> = [
   ['memory', () => new MemoryApprovalRepo()],
-  ['sqlite', () => new SqliteApprovalRepo(new Database(':memory:'))],
+  ['sqlite', () => new SqliteApprovalRepo(openSqlite(':memory:'))],
 ];
 
 for (const [repoName, makeRepo] of repos) {

@@ -102,12 +102,12 @@ test('a missing policy file is a clear error', () => {
 });
 
 test('policy explain shows grants from the state store, until they expire', async () => {
-  const { default: Database } = await import('better-sqlite3');
+  const { openSqlite } = await import('../../gateway/store/sqlite-driver.js');
   const { SqliteApprovalRepo } = await import('../../gateway/store/approvals-sqlite.js');
   const dir = mkdtempSync(join(tmpdir(), 'cw-grants-'));
   const policyText = readFileSync(EXAMPLE_POLICY, 'utf8').replace('store: sqlite:.chainwarden/state.db', 'store: sqlite:state.db').replaceAll('file:.dev-keys', `file:${join(EXAMPLE_DIR, '.dev-keys')}`);
   writeFileSync(join(dir, 'chainwarden.yaml'), policyText);
-  const db = new Database(join(dir, 'state.db'));
+  const db = openSqlite(join(dir, 'state.db'));
   const repo = new SqliteApprovalRepo(db);
   repo.insertGrant({ id: 'grt_live', chain: 'ticket-triage', connection: 'tavily', operation: 'POST /search', expiresAt: Date.now() + 3_600_000, grantedBy: 'alice', approvalId: 'req_1', createdAt: Date.now(), revokedAt: null });
   repo.insertGrant({ id: 'grt_old', chain: 'ticket-triage', connection: 'openai', operation: 'POST /v1/audio/speech', expiresAt: Date.now() - 1, grantedBy: 'alice', approvalId: 'req_2', createdAt: Date.now() - 10, revokedAt: null });

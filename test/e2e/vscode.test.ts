@@ -68,8 +68,8 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
   });
   server = await startCodeServer(tools, root, ws, {
     'chainwarden.actor': 'e2e-approver',
-    // better-sqlite3 (the gateway's store) is built for this Node, not for code-server's.
-    'chainwarden.gateway.runtime': process.execPath,
+    // No gateway.runtime: the gateway runs on the editor's own runtime (code-server's Node 24), where
+    // the store uses node:sqlite because better-sqlite3 is built for the Node that installed it.
     // CHAINWARDEN_E2E_CLI: run the gateway from another build of the CLI (e.g. a branch checkout's bin/chainwarden.js).
     ...(process.env.CHAINWARDEN_E2E_CLI ? { 'chainwarden.gateway.cliPath': process.env.CHAINWARDEN_E2E_CLI } : {}),
   }, vsix);
@@ -175,6 +175,8 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     await palette('Chainwarden: Show Approvals');
     const row = page.locator('.monaco-list-row', { hasText: 'ticket-triage → tavily' }).first();
     await until('the request in Pending approvals', async () => (await row.count()) > 0, 30_000);
+    // Inline actions show on the focused row as well as on hover: select it first, then hover.
+    await row.click();
     await row.hover();
     await row.locator('.action-label[aria-label="Approve For…"]').click();
     await page.locator('.quick-input-widget input').fill('1h');

@@ -57,8 +57,11 @@ const isRunChar = (c: number): boolean => c < 128 && RUN_CHARS[c] === 1;
 const MIN_TOKEN = 32;
 /** The shortest run that holds a known key (xoxb- and ten characters). */
 const MIN_RUN = 15;
-/** Every run of MIN_RUN characters covers a multiple of this, so only those positions need a look. */
-const STRIDE = Math.floor((MIN_RUN + 1) / 2);
+/**
+ * Only every STRIDE-th position needs a look: any MIN_RUN consecutive positions hold one sampled position, and
+ * after a run ends at e the next sample is e + STRIDE, inside any run of MIN_RUN that starts after e.
+ */
+const STRIDE = MIN_RUN;
 /**
  * Prefixes of identifiers that services return and clients send back (completion, call and message ids):
  * high-entropy but not secrets, and masking them would break tool calls.

@@ -67,14 +67,16 @@ const WINDOWED_FROM = 2048;
 /** Characters of context around a stretch: edge rules look two characters beyond a match. */
 const MARGIN = 4;
 
-/** ASCII classes of the stretch scanner: 1 a digit, 2 a separator ( ()+.-), 0 anything else. */
+/** Classes of the stretch scanner by UTF-16 code unit: 1 a digit, 2 a separator ( ()+.-), 0 anything else. */
 const STRETCH_CLASS = (() => {
-  const t = new Uint8Array(128);
+  const t = new Uint8Array(65536);
   for (let c = 48; c <= 57; c++) t[c] = 1;
   for (const c of ' ()+.-') t[c.charCodeAt(0)] = 2;
   return t;
 })();
-const classOf = (c: number): number => (c < 128 ? STRETCH_CLASS[c]! : 0);
+const classOf = (c: number): number => STRETCH_CLASS[c]!;
+/** The shortest stretch that gets a window (8 digits after a "+"); also the sampling step of digitWindows. */
+const RUN_STRIDE = 8;
 
 /**
  * The next digit stretch at or after `from`, as [start, end], or null: digit groups joined by separators
@@ -83,10 +85,10 @@ const classOf = (c: number): number => (c < 128 ? STRETCH_CLASS[c]! : 0);
  * out because the expression is tried at every position and was the costliest step of a long scan; this reads
  * each character about once.
  */
-export function nextDigitStretch(text: string, from: number): [number, number] | null {
+export function nextDigitStretch(text: string, from: number, to = text.length): [number, number] | null {
   const n = text.length;
   let p = from;
-  while (p < n) {
+  while (p < to) {
     const c = text.charCodeAt(p);
     if (c === 43) {
       let d = p + 1;
@@ -126,7 +128,24 @@ export function nextDigitStretch(text: string, from: number): [number, number] |
  */
 export function digitWindows(text: string): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
-  for (let m = nextDigitStretch(text, 0); m; m = nextDigitStretch(text, m[1])) {
+  // A stretch worth a window has 8+ digits, and a stretch is made of digits and separators only: it lies inside
+  // a run of 8+ such characters, and every such run holds a multiple of RUN_STRIDE. Only those positions are
+  // looked at; each long enough run is then scanned whole (a stretch never reaches past its run).
+  const n = text.length;
+  for (let i = RUN_STRIDE - 1; i < n; i += RUN_STRIDE) {
+    if (classOf(text.charCodeAt(i)) === 0) continue;
+    let start = i;
+    let end = i + 1;
+    while (start > 0 && classOf(text.charCodeAt(start - 1)) !== 0) start--;
+    while (end < n && classOf(text.charCodeAt(end)) !== 0) end++;
+    i = end;
+    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows);
+  }
+  return windows;
+}
+
+function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>): void {
+  for (let m = nextDigitStretch(text, from, to); m; m = nextDigitStretch(text, m[1], to)) {
     const [ms, me] = m;
     // The shortest matches: an SSN has 9 digits, a phone number 10 (8 after a "+"), a card 13. A timestamp or a
     // date ("2024-01-15", 8 digits) is not worth a window.
@@ -141,7 +160,6 @@ export function digitWindows(text: string): Array<[number, number]> {
     if (last && start <= last[1]) last[1] = end;
     else windows.push([start, end]);
   }
-  return windows;
 }
 
 /** Every rule's matches (overlaps not yet resolved). */

@@ -162,20 +162,24 @@ function windowsInRun(text: string, from: number, to: number, windows: Array<[nu
   }
 }
 
+const ANY_DIGIT = /\d/;
+
 /** Every rule's matches (overlaps not yet resolved). */
 export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   const all: Hit[] = [];
-  const windowed: CompiledRule[] = [];
+  let windowed: CompiledRule[] | null = null;
+  let hasDigit: boolean | null = null;
   for (const rule of rules) {
+    if (rule.detector.needsDigit === true && !(hasDigit ??= ANY_DIGIT.test(text))) continue;
     const quick = rule.detector.quick;
     if (quick !== undefined && !quick.test(text)) continue;
     if (rule.detector.digitAnchored && text.length > WINDOWED_FROM) {
-      windowed.push(rule);
+      (windowed ??= []).push(rule);
       continue;
     }
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
-  if (windowed.length > 0) {
+  if (windowed !== null) {
     for (const [ws, we] of digitWindows(text)) {
       const part = text.slice(ws, we);
       for (const rule of windowed) for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });

@@ -64,50 +64,122 @@ export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
 
 /** Texts longer than this get the shared digit pre-scan; shorter ones are scanned by each detector directly. */
 const WINDOWED_FROM = 2048;
-/** Digit groups joined by separators, 13+ plain digits, or "+" and 7+ digits; a plain timestamp is not a stretch. */
-const DIGIT_STRETCH = /\d+[ ()+.-]+\d[\d ()+.-]{3,}\d|\d{13,}|\+\d{7,}/g;
 /** Characters of context around a stretch: edge rules look two characters beyond a match. */
 const MARGIN = 4;
+
+/** Classes of the stretch scanner by UTF-16 code unit: 1 a digit, 2 a separator ( ()+.-), 0 anything else. */
+const STRETCH_CLASS = (() => {
+  const t = new Uint8Array(65536);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (const c of ' ()+.-') t[c.charCodeAt(0)] = 2;
+  return t;
+})();
+const classOf = (c: number): number => STRETCH_CLASS[c]!;
+/** The shortest stretch that gets a window (8 digits after a "+"); also the sampling step of digitWindows. */
+const RUN_STRIDE = 8;
+
+/**
+ * The next digit stretch at or after `from`, as [start, end], or null: digit groups joined by separators
+ * (`\d+[ ()+.-]+\d[\d ()+.-]{3,}\d`), 13+ plain digits (`\d{13,}`), or "+" and 7+ digits (`\+\d{7,}`),
+ * exactly the leftmost match that regular expression (the three alternatives joined by |) would return. Written
+ * out because the expression is tried at every position and was the costliest step of a long scan; this reads
+ * each character about once.
+ */
+export function nextDigitStretch(text: string, from: number, to = text.length): [number, number] | null {
+  const n = text.length;
+  let p = from;
+  while (p < to) {
+    const c = text.charCodeAt(p);
+    if (c === 43) {
+      let d = p + 1;
+      while (d < n && classOf(text.charCodeAt(d)) === 1) d++;
+      if (d - (p + 1) >= 7) return [p, d];
+      p++;
+      continue;
+    }
+    if (classOf(c) !== 1) {
+      p++;
+      continue;
+    }
+    // Groups with separators: the whole digit run, the whole separator run, a digit, then the class run after
+    // it up to its last digit (greedy, so the longest), with at least 3 characters between.
+    let e1 = p + 1;
+    while (e1 < n && classOf(text.charCodeAt(e1)) === 1) e1++;
+    let sepEnd = e1;
+    while (sepEnd < n && classOf(text.charCodeAt(sepEnd)) === 2) sepEnd++;
+    if (sepEnd > e1 && sepEnd < n && classOf(text.charCodeAt(sepEnd)) === 1) {
+      let r = sepEnd + 1;
+      while (r < n && classOf(text.charCodeAt(r)) !== 0) r++;
+      let last = r - 1;
+      while (last > sepEnd && classOf(text.charCodeAt(last)) !== 1) last--;
+      if (last - (sepEnd + 1) >= 3) return [p, last + 1];
+    }
+    if (e1 - p >= 13) return [p, e1];
+    // No match starts inside this digit run either: from any later digit of it every alternative sees the same
+    // run end and fewer digits.
+    p = e1;
+  }
+  return null;
+}
 
 /**
  * Windows around digit stretches that could hold a match, merged where they touch. A stretch of plain digits
  * matters only from 13 digits (a card) or after a "+" (E.164); the other shapes all have separators.
  */
-function digitWindows(text: string): Array<[number, number]> {
+export function digitWindows(text: string): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
-  DIGIT_STRETCH.lastIndex = 0;
-  for (let m = DIGIT_STRETCH.exec(text); m; m = DIGIT_STRETCH.exec(text)) {
-    // The shortest matches: an SSN has 9 digits, a phone number 10 (8 after a "+"), a card 13. A timestamp or a
-    // date ("2024-01-15", 8 digits) is not worth a window.
-    let digits = 0;
-    const s = m[0];
-    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) digits++;
-    const afterPlus = s.charCodeAt(0) === 43 || text.charCodeAt(m.index - 1) === 43;
-    if (digits < 8 || (digits === 8 && !afterPlus)) continue;
-    if (digits === s.length && digits < 13 && !afterPlus) continue;
-    const start = Math.max(0, m.index - MARGIN);
-    const end = Math.min(text.length, m.index + m[0].length + MARGIN);
-    const last = windows[windows.length - 1];
-    if (last && start <= last[1]) last[1] = end;
-    else windows.push([start, end]);
+  // A stretch worth a window has 8+ digits, and a stretch is made of digits and separators only: it lies inside
+  // a run of 8+ such characters, and every such run holds a multiple of RUN_STRIDE. Only those positions are
+  // looked at; each long enough run is then scanned whole (a stretch never reaches past its run).
+  const n = text.length;
+  for (let i = RUN_STRIDE - 1; i < n; i += RUN_STRIDE) {
+    if (classOf(text.charCodeAt(i)) === 0) continue;
+    let start = i;
+    let end = i + 1;
+    while (start > 0 && classOf(text.charCodeAt(start - 1)) !== 0) start--;
+    while (end < n && classOf(text.charCodeAt(end)) !== 0) end++;
+    i = end;
+    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows);
   }
   return windows;
 }
 
+function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>): void {
+  for (let m = nextDigitStretch(text, from, to); m; m = nextDigitStretch(text, m[1], to)) {
+    const [ms, me] = m;
+    // The shortest matches: an SSN has 9 digits, a phone number 10 (8 after a "+"), a card 13. A timestamp or a
+    // date ("2024-01-15", 8 digits) is not worth a window.
+    let digits = 0;
+    for (let i = ms; i < me; i++) if (classOf(text.charCodeAt(i)) === 1) digits++;
+    const afterPlus = text.charCodeAt(ms) === 43 || text.charCodeAt(ms - 1) === 43;
+    if (digits < 8 || (digits === 8 && !afterPlus)) continue;
+    if (digits === me - ms && digits < 13 && !afterPlus) continue;
+    const start = Math.max(0, ms - MARGIN);
+    const end = Math.min(text.length, me + MARGIN);
+    const last = windows[windows.length - 1];
+    if (last && start <= last[1]) last[1] = end;
+    else windows.push([start, end]);
+  }
+}
+
+const ANY_DIGIT = /\d/;
+
 /** Every rule's matches (overlaps not yet resolved). */
 export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   const all: Hit[] = [];
-  const windowed: CompiledRule[] = [];
+  let windowed: CompiledRule[] | null = null;
+  let hasDigit: boolean | null = null;
   for (const rule of rules) {
+    if (rule.detector.needsDigit === true && !(hasDigit ??= ANY_DIGIT.test(text))) continue;
     const quick = rule.detector.quick;
     if (quick !== undefined && !quick.test(text)) continue;
     if (rule.detector.digitAnchored && text.length > WINDOWED_FROM) {
-      windowed.push(rule);
+      (windowed ??= []).push(rule);
       continue;
     }
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
-  if (windowed.length > 0) {
+  if (windowed !== null) {
     for (const [ws, we] of digitWindows(text)) {
       const part = text.slice(ws, we);
       for (const rule of windowed) for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });

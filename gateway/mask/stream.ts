@@ -212,10 +212,13 @@ export class MaskingStream extends Transform {
   }
 }
 
+// Compared by character code: startsWith on the sliced strings a chunk is cut into costs several times more,
+// and these run for every event.
+/** Where the value of a data line ("data:" already checked) starts: one optional space is dropped. */
 function dataStart(line: string): number {
-  return line.startsWith('data: ') ? 6 : 5;
+  return line.charCodeAt(5) === 32 ? 6 : 5;
 }
 
 function isDataLine(line: string): boolean {
-  return line.startsWith('data:');
+  return line.charCodeAt(0) === 100 && line.charCodeAt(1) === 97 && line.charCodeAt(2) === 116 && line.charCodeAt(3) === 97 && line.charCodeAt(4) === 58;
 }

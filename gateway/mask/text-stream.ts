@@ -45,7 +45,7 @@ export class StreamingText {
     for (const h of hits) if (h.start < cut && h.end > cut) cut = Math.max(base, h.start);
     // A match reaching back into released text cannot happen while every detector's hold-back is right; if it
     // did, its unreleased rest is still masked whole.
-    const inRange = hits.filter((h) => h.end > base && h.start < cut).map((h) => (h.start < base ? { ...h, start: base, fragment: true } : h));
+    const inRange = hits.length === 0 ? hits : hits.filter((h) => h.end > base && h.start < cut).map((h) => (h.start < base ? { ...h, start: base, fragment: true } : h));
     const out = applyHits(scan, inRange, base, cut, this.counts);
     this.context = scan.slice(Math.max(0, cut - CONTEXT), cut);
     this.pending = scan.slice(cut);

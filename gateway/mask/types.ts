@@ -31,6 +31,11 @@ export interface DetectorInstance {
    */
   quick?: RegExp;
   /**
+   * Every match holds an ASCII digit. A text without digits skips all such detectors after one test, where
+   * their quick tests would each have been run (most pieces of a streamed reply have no digit).
+   */
+  needsDigit?: boolean;
+  /**
    * Every match lies inside a stretch of at least 8 characters of digits, spaces and ()+.- that starts and ends
    * with a digit (card numbers, SSNs, phone numbers). Long texts are then scanned once for such stretches and
    * the detector runs only on small windows around them.

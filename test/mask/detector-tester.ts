@@ -37,6 +37,8 @@ export function runDetectorTable(name: DetectorName, table: DetectorTable): void
       const countName = name === 'regex' ? table.options!.name! : name;
       assert.deepEqual(r.counts, { [countName]: c.found.length });
       for (const v of c.found) assert.ok(!r.text.includes(v), 'the matched value is gone from the output');
+      // A detector that declares needsDigit is skipped on digit-free text: every match must hold a digit.
+      if (detector.needsDigit === true) for (const v of c.found) assert.match(v, /\d/, 'needsDigit: a match holds a digit');
     });
   }
 }

@@ -85,6 +85,7 @@ export const creditCard: Detector = {
     url: docsUrl('credit_card'),
   },
   create: () => ({
+    needsDigit: true,
     digitAnchored: true,
     quick: /\d{4}/,
     find(text) {

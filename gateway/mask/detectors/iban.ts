@@ -33,6 +33,7 @@ export const iban: Detector = {
     url: docsUrl('iban'),
   },
   create: () => ({
+    needsDigit: true,
     quick: /[A-Z]{2}\d\d/,
     find(text) {
       const spans: Span[] = [];

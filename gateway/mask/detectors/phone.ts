@@ -54,6 +54,7 @@ export const phone: Detector = {
     url: docsUrl('phone'),
   },
   create: () => ({
+    needsDigit: true,
     digitAnchored: true,
     quick: /\d\d/,
     find(text) {

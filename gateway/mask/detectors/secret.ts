@@ -57,8 +57,11 @@ const isRunChar = (c: number): boolean => c < 128 && RUN_CHARS[c] === 1;
 const MIN_TOKEN = 32;
 /** The shortest run that holds a known key (xoxb- and ten characters). */
 const MIN_RUN = 15;
-/** Every run of MIN_RUN characters covers a multiple of this, so only those positions need a look. */
-const STRIDE = Math.floor((MIN_RUN + 1) / 2);
+/**
+ * Only every STRIDE-th position needs a look: any MIN_RUN consecutive positions hold one sampled position, and
+ * after a run ends at e the next sample is e + STRIDE, inside any run of MIN_RUN that starts after e.
+ */
+const STRIDE = MIN_RUN;
 /**
  * Prefixes of identifiers that services return and clients send back (completion, call and message ids):
  * high-entropy but not secrets, and masking them would break tool calls.
@@ -68,6 +71,7 @@ const MIN_ENTROPY = 4.3;
 const MAX_TOKEN = 200;
 const MAX_KEY = 4096;
 const MAX_PEM = 16384;
+const PEM_TAIL = /-{1,5}(?:B(?:E(?:G(?:I(?:N)?)?)?)?)?$/;
 const isTokenChar = (c: number): boolean => isAlnum(c) || c === 95 || c === 45 || c === 43 || c === 47 || c === 46 || c === 61;
 
 function highEntropy(s: string): boolean {
@@ -137,7 +141,9 @@ export const secret: Detector = {
       // An unterminated PEM block is held whole, up to its bound.
       const begin = text.lastIndexOf('-----BEGIN');
       if (begin >= 0 && text.length - begin <= MAX_PEM && text.indexOf('-----END', begin) < 0) n = Math.max(n, text.length - begin);
-      const pemTail = /-{1,5}(?:B(?:E(?:G(?:I(?:N)?)?)?)?)?$/.exec(text.slice(-10));
+      // The start of a PEM header ("-", "-----BEG"…) needs a dash among the last ten characters.
+      const tail = text.slice(-10);
+      const pemTail = tail.indexOf('-') < 0 ? null : PEM_TAIL.exec(tail);
       if (pemTail) n = Math.max(n, pemTail[0].length);
       return n;
     },

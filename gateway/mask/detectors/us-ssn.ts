@@ -12,6 +12,7 @@ export const usSsn: Detector = {
     url: docsUrl('us_ssn'),
   },
   create: () => ({
+    needsDigit: true,
     digitAnchored: true,
     quick: /\d{3}[- ]\d\d/,
     find(text) {

@@ -64,10 +64,10 @@ export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
 
 /** Texts longer than this get the shared digit pre-scan; shorter ones are scanned by each detector directly. */
 const WINDOWED_FROM = 2048;
-/** Characters of context around a stretch: edge rules look two characters beyond a match. */
+/** Characters of context around a run: edge rules look two characters beyond a match. */
 const MARGIN = 4;
 
-/** Classes of the stretch scanner by UTF-16 code unit: 1 a digit, 2 a separator ( ()+.-), 0 anything else. */
+/** Classes of the run scanner by UTF-16 code unit: 1 a digit, 2 a separator ( ()+.-), 0 anything else. */
 const STRETCH_CLASS = (() => {
   const t = new Uint8Array(65536);
   for (let c = 48; c <= 57; c++) t[c] = 1;
@@ -75,62 +75,17 @@ const STRETCH_CLASS = (() => {
   return t;
 })();
 const classOf = (c: number): number => STRETCH_CLASS[c]!;
-/** The shortest stretch that gets a window (8 digits after a "+"); also the sampling step of digitWindows. */
+/** The shortest run that gets a window (8 digits); also the sampling step of digitWindows. */
 const RUN_STRIDE = 8;
 
 /**
- * The next digit stretch at or after `from`, as [start, end], or null: digit groups joined by separators
- * (`\d+[ ()+.-]+\d[\d ()+.-]{3,}\d`), 13+ plain digits (`\d{13,}`), or "+" and 7+ digits (`\+\d{7,}`),
- * exactly the leftmost match that regular expression (the three alternatives joined by |) would return. Written
- * out because the expression is tried at every position and was the costliest step of a long scan; this reads
- * each character about once.
- */
-export function nextDigitStretch(text: string, from: number, to = text.length): [number, number] | null {
-  const n = text.length;
-  let p = from;
-  while (p < to) {
-    const c = text.charCodeAt(p);
-    if (c === 43) {
-      let d = p + 1;
-      while (d < n && classOf(text.charCodeAt(d)) === 1) d++;
-      if (d - (p + 1) >= 7) return [p, d];
-      p++;
-      continue;
-    }
-    if (classOf(c) !== 1) {
-      p++;
-      continue;
-    }
-    // Groups with separators: the whole digit run, the whole separator run, a digit, then the class run after
-    // it up to its last digit (greedy, so the longest), with at least 3 characters between.
-    let e1 = p + 1;
-    while (e1 < n && classOf(text.charCodeAt(e1)) === 1) e1++;
-    let sepEnd = e1;
-    while (sepEnd < n && classOf(text.charCodeAt(sepEnd)) === 2) sepEnd++;
-    if (sepEnd > e1 && sepEnd < n && classOf(text.charCodeAt(sepEnd)) === 1) {
-      let r = sepEnd + 1;
-      while (r < n && classOf(text.charCodeAt(r)) !== 0) r++;
-      let last = r - 1;
-      while (last > sepEnd && classOf(text.charCodeAt(last)) !== 1) last--;
-      if (last - (sepEnd + 1) >= 3) return [p, last + 1];
-    }
-    if (e1 - p >= 13) return [p, e1];
-    // No match starts inside this digit run either: from any later digit of it every alternative sees the same
-    // run end and fewer digits.
-    p = e1;
-  }
-  return null;
-}
-
-/**
- * Windows around digit stretches that could hold a match, merged where they touch. A stretch of plain digits
- * matters only from 13 digits (a card) or after a "+" (E.164); the other shapes all have separators.
+ * Windows around the runs of digits and separators that could hold a match (8+ digits), merged where they
+ * touch. Every match of a digit-anchored detector lies inside such a run.
  */
 export function digitWindows(text: string): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
-  // A stretch worth a window has 8+ digits, and a stretch is made of digits and separators only: it lies inside
-  // a run of 8+ such characters, and every such run holds a multiple of RUN_STRIDE. Only those positions are
-  // looked at; each long enough run is then scanned whole (a stretch never reaches past its run).
+  // A run worth a window has 8+ digits, so it is 8+ characters long and holds a multiple of RUN_STRIDE: only
+  // those positions are looked at, and each run found is measured whole.
   const n = text.length;
   for (let i = RUN_STRIDE - 1; i < n; i += RUN_STRIDE) {
     if (classOf(text.charCodeAt(i)) === 0) continue;
@@ -144,22 +99,21 @@ export function digitWindows(text: string): Array<[number, number]> {
   return windows;
 }
 
+/**
+ * One window for the whole run when it holds 8 or more digits (the fewest any digit-anchored detector needs:
+ * 8 after a "+"). The whole run, not only the stretch inside it, so a detector sees the same context it would
+ * see in the full text: a phone number whose digits continue past a separator ("+3467671 12"), or an edge
+ * rule that reads what follows ("+1841408990310-1.2.3"), decide alike in a long text and a short one.
+ */
 function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>): void {
-  for (let m = nextDigitStretch(text, from, to); m; m = nextDigitStretch(text, m[1], to)) {
-    const [ms, me] = m;
-    // The shortest matches: an SSN has 9 digits, a phone number 10 (8 after a "+"), a card 13. A timestamp or a
-    // date ("2024-01-15", 8 digits) is not worth a window.
-    let digits = 0;
-    for (let i = ms; i < me; i++) if (classOf(text.charCodeAt(i)) === 1) digits++;
-    const afterPlus = text.charCodeAt(ms) === 43 || text.charCodeAt(ms - 1) === 43;
-    if (digits < 8 || (digits === 8 && !afterPlus)) continue;
-    if (digits === me - ms && digits < 13 && !afterPlus) continue;
-    const start = Math.max(0, ms - MARGIN);
-    const end = Math.min(text.length, me + MARGIN);
-    const last = windows[windows.length - 1];
-    if (last && start <= last[1]) last[1] = end;
-    else windows.push([start, end]);
-  }
+  let digits = 0;
+  for (let i = from; i < to && digits < 8; i++) if (classOf(text.charCodeAt(i)) === 1) digits++;
+  if (digits < 8) return;
+  const start = Math.max(0, from - MARGIN);
+  const end = Math.min(text.length, to + MARGIN);
+  const last = windows[windows.length - 1];
+  if (last && start <= last[1]) last[1] = end;
+  else windows.push([start, end]);
 }
 
 const ANY_DIGIT = /\d/;

@@ -1,0 +1,89 @@
+/**
+ * Memoised node accessors for web-tree-sitter. Every `node.type`, `node.endIndex`, `node.parent` and
+ * `node.childForFieldName()` marshals the node into WebAssembly memory and calls in; the evaluator asks
+ * the same questions of the same nodes many times (each name lookup walks the parents up to the module,
+ * each evaluation reads the type and the end). The answers are kept per tree, keyed by the node's id and
+ * start (an id alone may repeat: tree-sitter stores small leaves inline, and their id is their content),
+ * so the second ask is a Map lookup and ancestors reached from different children are the same objects.
+ *
+ * Sound because an answer never changes for a tree that is not edited; the scanner parses afresh and
+ * never edits, and `Tree.edit` drops the tree's memo in case anything ever does (`Tree.delete` drops it too).
+ */
+import { Node, Tree } from 'web-tree-sitter';
+
+interface Memo {
+  typeId: Map<number, number>;
+  endIndex: Map<number, number>;
+  parent: Map<number, Node | null>;
+  /** By field id, then node key. */
+  fields: Map<number, Map<number, Node | null>>;
+}
+
+const memos = new WeakMap<Tree, Memo>();
+/** Node keys are id + start · 2³²; starts beyond this would overflow a double's integers, and go uncached. */
+const MAX_START = 2 ** 20;
+
+function memoOf(tree: Tree): Memo {
+  let m = memos.get(tree);
+  if (!m) memos.set(tree, (m = { typeId: new Map(), endIndex: new Map(), parent: new Map(), fields: new Map() }));
+  return m;
+}
+
+function keyOf(node: Node): number {
+  return node.startIndex < MAX_START ? (node.id >>> 0) + node.startIndex * 2 ** 32 : -1;
+}
+
+function getter<T>(name: keyof Node): (this: Node) => T {
+  const get = Object.getOwnPropertyDescriptor(Node.prototype, name)?.get;
+  if (!get) throw new Error(`web-tree-sitter Node has no getter ${String(name)}`);
+  return get as (this: Node) => T;
+}
+
+let installed = false;
+
+/** Installs the memo (once per process). */
+export function installNodeMemo(): void {
+  if (installed) return;
+  installed = true;
+  const memoGetter = <T>(name: 'typeId' | 'endIndex' | 'parent'): void => {
+    const original = getter<T>(name);
+    Object.defineProperty(Node.prototype, name, {
+      configurable: true,
+      get(this: Node): T {
+        const key = keyOf(this);
+        if (key < 0) return original.call(this);
+        const map = memoOf(this.tree)[name] as Map<number, T>;
+        let v = map.get(key);
+        if (v === undefined && !map.has(key)) map.set(key, (v = original.call(this)));
+        return v as T;
+      },
+    });
+  };
+  memoGetter<number>('typeId');
+  memoGetter<number>('endIndex');
+  memoGetter<Node | null>('parent');
+
+  const childForFieldId = Node.prototype.childForFieldId;
+  Node.prototype.childForFieldId = function (this: Node, fieldId: number): Node | null {
+    const key = keyOf(this);
+    if (key < 0) return childForFieldId.call(this, fieldId);
+    const fields = memoOf(this.tree).fields;
+    let map = fields.get(fieldId);
+    if (!map) fields.set(fieldId, (map = new Map()));
+    let v = map.get(key);
+    if (v === undefined) map.set(key, (v = childForFieldId.call(this, fieldId)));
+    return v;
+  };
+
+  // A deleted tree's memo goes at once (the Tree object may stay referenced a while longer).
+  const del = Tree.prototype.delete;
+  Tree.prototype.delete = function (this: Tree): void {
+    memos.delete(this);
+    del.call(this);
+  };
+  const edit = Tree.prototype.edit;
+  Tree.prototype.edit = function (this: Tree, ...args: Parameters<Tree['edit']>): void {
+    memos.delete(this);
+    edit.apply(this, args);
+  };
+}

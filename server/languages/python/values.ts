@@ -84,7 +84,16 @@ export function callArgs(call: Node): CallArgs {
   return out;
 }
 
-export function paramNames(fn: Node): string[] {
+const paramNamesOf = new WeakMap<Node, readonly string[]>();
+
+/** The parameter names of a function or lambda (kept per node object: name lookups ask for each function they cross). */
+export function paramNames(fn: Node): readonly string[] {
+  let names = paramNamesOf.get(fn);
+  if (!names) paramNamesOf.set(fn, (names = readParamNames(fn)));
+  return names;
+}
+
+function readParamNames(fn: Node): string[] {
   const params = fn.childForFieldName('parameters');
   if (!params) return [];
   const out: string[] = [];

@@ -81,6 +81,20 @@ export function installNodeMemo(): void {
     memos.delete(this);
     del.call(this);
   };
+  // The library finds a field's id with indexOf over the language's field names, on every call.
+  const fieldIds = new WeakMap<object, Map<string, number>>();
+  Node.prototype.childForFieldName = function (this: Node, fieldName: string): Node | null {
+    const language = this.tree.language;
+    let ids = fieldIds.get(language);
+    if (!ids) {
+      ids = new Map();
+      language.fields.forEach((f, i) => { if (f !== null && !ids!.has(f)) ids!.set(f, i); });
+      fieldIds.set(language, ids);
+    }
+    const id = ids.get(fieldName);
+    return id === undefined ? null : this.childForFieldId(id);
+  };
+
   const edit = Tree.prototype.edit;
   Tree.prototype.edit = function (this: Tree, ...args: Parameters<Tree['edit']>): void {
     memos.delete(this);

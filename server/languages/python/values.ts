@@ -58,7 +58,16 @@ export interface CallArgs {
   dictSplats?: Node[];
 }
 
+const callArgsOf = new WeakMap<Node, CallArgs>();
+
+/** A call's arguments (kept per node object: a call is read by the match, the use reader and the evaluator). Read-only. */
 export function callArgs(call: Node): CallArgs {
+  let args = callArgsOf.get(call);
+  if (!args) callArgsOf.set(call, (args = readCallArgs(call)));
+  return args;
+}
+
+function readCallArgs(call: Node): CallArgs {
   const list = call.childForFieldName('arguments');
   const out: CallArgs = { positional: [], keywords: new Map(), splat: false };
   if (!list) return out;

@@ -2,9 +2,9 @@
  * Memoised node accessors for web-tree-sitter. Every `node.type`, `node.endIndex`, `node.parent` and
  * `node.childForFieldName()` marshals the node into WebAssembly memory and calls in; the evaluator asks
  * the same questions of the same nodes many times (each name lookup walks the parents up to the module,
- * each evaluation reads the type and the end). The answers are kept per tree, keyed by the node's id and
- * start (an id alone may repeat: tree-sitter stores small leaves inline, and their id is their content),
- * so the second ask is a Map lookup and ancestors reached from different children are the same objects.
+ * each evaluation reads the type and the end). The answers are kept per tree, keyed by the node's id (the
+ * address of the node's slot in its parent's children, unique within a tree: inline leaves included), so
+ * the second ask is a Map lookup and ancestors reached from different children are the same objects.
  *
  * Sound because an answer never changes for a tree that is not edited; the scanner parses afresh and
  * never edits, and `Tree.edit` drops the tree's memo in case anything ever does (`Tree.delete` drops it too).
@@ -20,8 +20,6 @@ interface Memo {
 }
 
 const memos = new WeakMap<Tree, Memo>();
-/** Node keys are id + start · 2³²; starts beyond this would overflow a double's integers, and go uncached. */
-const MAX_START = 2 ** 20;
 
 function memoOf(tree: Tree): Memo {
   let m = memos.get(tree);
@@ -29,9 +27,6 @@ function memoOf(tree: Tree): Memo {
   return m;
 }
 
-function keyOf(node: Node): number {
-  return node.startIndex < MAX_START ? (node.id >>> 0) + node.startIndex * 2 ** 32 : -1;
-}
 
 function getter<T>(name: keyof Node): (this: Node) => T {
   const get = Object.getOwnPropertyDescriptor(Node.prototype, name)?.get;
@@ -50,8 +45,7 @@ export function installNodeMemo(): void {
     Object.defineProperty(Node.prototype, name, {
       configurable: true,
       get(this: Node): T {
-        const key = keyOf(this);
-        if (key < 0) return original.call(this);
+        const key = this.id;
         const map = memoOf(this.tree)[name] as Map<number, T>;
         let v = map.get(key);
         if (v === undefined && !map.has(key)) map.set(key, (v = original.call(this)));
@@ -65,8 +59,7 @@ export function installNodeMemo(): void {
 
   const childForFieldId = Node.prototype.childForFieldId;
   Node.prototype.childForFieldId = function (this: Node, fieldId: number): Node | null {
-    const key = keyOf(this);
-    if (key < 0) return childForFieldId.call(this, fieldId);
+    const key = this.id;
     const fields = memoOf(this.tree).fields;
     let map = fields.get(fieldId);
     if (!map) fields.set(fieldId, (map = new Map()));

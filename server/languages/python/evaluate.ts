@@ -30,7 +30,6 @@ export class Evaluator {
   private depth = 0;
   private readonly active = new Set<string>();
   private readonly scopes = new Map<string, Map<string, Node[]>>();
-  private readonly scopesByNode = new WeakMap<Node, Map<string, Node[]>>();
   /** Values of module-level names by file and name: config modules are read by every file that imports them. */
   private readonly exported = new Map<string, Value>();
   /** Files read while evaluating, for dependency tracking. */
@@ -274,14 +273,10 @@ export class Evaluator {
   }
 
   scopeOf(body: Node, mod: PyModule): Map<string, Node[]> {
-    // Node objects reached through parents and fields are shared (node-memo.ts): most lookups stop here.
-    const hit = this.scopesByNode.get(body);
-    if (hit) return hit;
     const key = `${mod.file}:${body.startIndex}:${body.endIndex}`;
     let map = this.scopes.get(key);
     if (!map) this.scopes.set(key, (map = new Map()));
     if (map.size === 0) collectBindings(body, map);
-    this.scopesByNode.set(body, map);
     return map;
   }
 

@@ -5,7 +5,6 @@
  */
 import { createRequire } from 'node:module';
 import { Language, Parser, Query, type Node, type Tree } from 'web-tree-sitter';
-import { installNodeMemo } from './node-memo.js';
 
 export type { Node, Tree };
 
@@ -19,7 +18,6 @@ export function initPythonParser(): Promise<void> {
     const require = createRequire(import.meta.url);
     await Parser.init({ locateFile: () => require.resolve('web-tree-sitter/tree-sitter.wasm') });
     const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
-    installNodeMemo();
     const p = new Parser();
     p.setLanguage(language);
     // What the analyzer visits: calls (with the callee's last name) and string literals. A query runs

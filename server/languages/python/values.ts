@@ -58,16 +58,7 @@ export interface CallArgs {
   dictSplats?: Node[];
 }
 
-const callArgsOf = new WeakMap<Node, CallArgs>();
-
-/** A call's arguments (kept per node object: a call is read by the match, the use reader and the evaluator). Read-only. */
 export function callArgs(call: Node): CallArgs {
-  let args = callArgsOf.get(call);
-  if (!args) callArgsOf.set(call, (args = readCallArgs(call)));
-  return args;
-}
-
-function readCallArgs(call: Node): CallArgs {
   const list = call.childForFieldName('arguments');
   const out: CallArgs = { positional: [], keywords: new Map(), splat: false };
   if (!list) return out;
@@ -93,16 +84,7 @@ function readCallArgs(call: Node): CallArgs {
   return out;
 }
 
-const paramNamesOf = new WeakMap<Node, readonly string[]>();
-
-/** The parameter names of a function or lambda (kept per node object: name lookups ask for each function they cross). */
-export function paramNames(fn: Node): readonly string[] {
-  let names = paramNamesOf.get(fn);
-  if (!names) paramNamesOf.set(fn, (names = readParamNames(fn)));
-  return names;
-}
-
-function readParamNames(fn: Node): string[] {
+export function paramNames(fn: Node): string[] {
   const params = fn.childForFieldName('parameters');
   if (!params) return [];
   const out: string[] = [];

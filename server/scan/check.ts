@@ -22,7 +22,20 @@ interface Endpoint {
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::']);
 const DEFAULT_PORT: Record<string, number> = { http: 80, https: 443, postgres: 5432, postgresql: 5432, mysql: 3306, redis: 6379, rediss: 6379, mongodb: 27017, ws: 80, wss: 443 };
 
-export function parseEndpoint(value: string): Endpoint | null {
+/** parseEndpoint's answers: a scan asks about the same few targets and upstreams for every use. Bounded. */
+const endpoints = new Map<string, Readonly<Endpoint> | null>();
+
+export function parseEndpoint(value: string): Readonly<Endpoint> | null {
+  let ep = endpoints.get(value);
+  if (ep === undefined) {
+    if (endpoints.size >= 10_000) endpoints.clear();
+    ep = parseEndpointUncached(value);
+    endpoints.set(value, ep && Object.freeze(ep));
+  }
+  return ep;
+}
+
+function parseEndpointUncached(value: string): Endpoint | null {
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : /^[\w.-]+(:\d+)?(\/.*)?$/.test(value) ? `https://${value}` : null;
   if (!text) return null;
   try {

@@ -13,7 +13,7 @@ import { readCall, toResolution, writes, type Call } from './args.js';
 import { firstFound, pyEndpoint, PyUseReader, schemeProvider, stdioProvider } from './use-reader.js';
 import { classBases, Evaluator, plainStringValue, type EvalHost, type Value } from './evaluate.js';
 import { parseModule, rangeIn, resolvePyModule, type PyModule } from './module.js';
-import { scanNodes, type Node } from './parser.js';
+import { callOfName, scanNodes, type Node } from './parser.js';
 
 export interface PyAnalyzerIO {
   readText(file: string): string | null;
@@ -103,8 +103,8 @@ export class PythonAnalyzer implements EvalHost {
       const uses: ResourceUse[] = [];
       const secrets: SecretHit[] = [];
       const { calls, strings, aliases } = scanNodes(mod.root);
-      const callNames = this.callNamesOf(mod, aliases);
-      for (const { call, name } of calls) if (callNames.has(name)) uses.push(...this.usesAt(call, mod));
+      const localNames = this.localCallNamesOf(mod, aliases);
+      for (const { nameNode, name } of calls) if (PY_CALL_NAMES.has(name) || localNames.has(name)) uses.push(...this.usesAt(callOfName(nameNode), mod));
       for (const s of strings) {
         const hit = this.secretAt(s, mod);
         if (hit) secrets.push(hit);
@@ -115,10 +115,15 @@ export class PythonAnalyzer implements EvalHost {
     }
   }
 
-  /** Names a call in this file must end with to possibly be a catalog construct: catalog names, imported aliases, local classes. */
-  private callNamesOf(mod: PyModule, aliases: readonly string[]): ReadonlySet<string> {
-    const extra = [...mod.imports.keys(), ...aliases, ...[...mod.bindings].filter(([, b]) => b.some((n) => n.type === 'class_definition')).map(([k]) => k)];
-    return extra.length ? new Set([...PY_CALL_NAMES, ...extra]) : PY_CALL_NAMES;
+  /**
+   * Besides the catalog's names (PY_CALL_NAMES), the names a call in this file may end with to be a catalog
+   * construct: imported names and aliases, local classes.
+   */
+  private localCallNamesOf(mod: PyModule, aliases: readonly string[]): ReadonlySet<string> {
+    const names = new Set<string>(mod.imports.keys());
+    for (const a of aliases) names.add(a);
+    for (const [k, b] of mod.bindings) if (b.some((n) => n.type === 'class_definition')) names.add(k);
+    return names;
   }
 
   private secretAt(node: Node, mod: PyModule): SecretHit | null {

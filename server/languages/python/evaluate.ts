@@ -17,6 +17,15 @@ export { callArgs, classBases, clip, describe, plainStringValue, scalarText, sin
 
 const MAX_DEPTH = 60;
 
+/** A short number per module, for the evaluator's keys (cheaper to build and hash than the file path). */
+const moduleIds = new WeakMap<PyModule, number>();
+let nextModuleId = 0;
+function moduleId(mod: PyModule): number {
+  let id = moduleIds.get(mod);
+  if (id === undefined) moduleIds.set(mod, (id = nextModuleId++));
+  return id;
+}
+
 export class Evaluator {
   private depth = 0;
   private readonly active = new Set<string>();
@@ -31,7 +40,7 @@ export class Evaluator {
   eval(node: Node | null | undefined, mod: PyModule): Value {
     if (!node) return unknown('missing expression');
     if (this.depth > MAX_DEPTH) return unknown('expression too deep to follow');
-    const key = `${mod.file}:${node.startIndex}:${node.endIndex}:${node.typeId}`;
+    const key = `${moduleId(mod)}:${node.startIndex}:${node.endIndex}:${node.typeId}`;
     if (this.active.has(key)) return unknown('circular definition');
     this.depth++;
     this.active.add(key);

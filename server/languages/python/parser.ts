@@ -22,7 +22,9 @@ export function initPythonParser(): Promise<void> {
     p.setLanguage(language);
     // What the analyzer visits: calls (with the callee's last name) and string literals. A query runs
     // inside WebAssembly and hands back only these nodes, instead of a JavaScript walk over every node.
-    scanQuery = new Query(language, '(call function: [(identifier) @name (attribute attribute: (identifier) @name)]) @call (string) @string (aliased_import alias: (identifier) @alias)');
+    // The call itself is not captured: it is the name's parent (or grandparent, through the attribute),
+    // fetched only for the few calls whose name can matter, instead of marshalled for every call.
+    scanQuery = new Query(language, '(call function: [(identifier) @name (attribute attribute: (identifier) @name)]) (string) @string (aliased_import alias: (identifier) @alias)');
     parser = p;
   })();
   return loading;
@@ -49,8 +51,8 @@ export function parsePython(text: string): Tree {
 }
 
 export interface ScanNodes {
-  /** Calls, with the callee's last name (`ChatOpenAI`, `get` for `requests.Session().get`). */
-  calls: Array<{ call: Node; name: string }>;
+  /** The callee's last name of each call (`ChatOpenAI`, `get` for `requests.Session().get`): see callOfName. */
+  calls: Array<{ nameNode: Node; name: string }>;
   strings: Node[];
   /** Names bound by `import … as name` anywhere in the file (function-level imports included). */
   aliases: string[];
@@ -64,10 +66,15 @@ export function scanNodes(root: Node): ScanNodes {
     if (m.patternIndex === 1) out.strings.push(m.captures[0]!.node);
     else if (m.patternIndex === 2) out.aliases.push(m.captures[0]!.node.text);
     else {
-      const call = m.captures.find((c) => c.name === 'call')?.node;
-      const name = m.captures.find((c) => c.name === 'name')?.node;
-      if (call && name) out.calls.push({ call, name: name.text });
+      const nameNode = m.captures[0]!.node;
+      out.calls.push({ nameNode, name: nameNode.text });
     }
   }
   return out;
+}
+
+/** The call whose callee ends with `nameNode` (a `name` of scanNodes' calls). */
+export function callOfName(nameNode: Node): Node {
+  const parent = nameNode.parent!;
+  return parent.type === 'call' ? parent : parent.parent!;
 }

@@ -111,7 +111,18 @@ export function firstFound(ev: Evaluator, call: Call, paths: readonly ArgPath[])
 }
 
 /** The entry's endpoint spec with the binding's Python spelling. */
+/** pyEndpoint's specs, built once per binding and entry (catalog data does not change in a process). */
+const endpointSpecs = new WeakMap<PyBinding, WeakMap<CatalogEntry, EndpointSpec>>();
+
 export function pyEndpoint(entry: CatalogEntry, b: PyBinding): EndpointSpec {
+  let byEntry = endpointSpecs.get(b);
+  if (!byEntry) endpointSpecs.set(b, (byEntry = new WeakMap()));
+  let spec = byEntry.get(entry);
+  if (!spec) byEntry.set(entry, (spec = Object.freeze(buildEndpointSpec(entry, b))));
+  return spec;
+}
+
+function buildEndpointSpec(entry: CatalogEntry, b: PyBinding): EndpointSpec {
   const e = entry.endpoint;
   return {
     ...e,

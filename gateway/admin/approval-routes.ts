@@ -10,6 +10,8 @@ import { ApprovalError } from '../approvals/decide.js';
 import { applyRequestToPolicy, unifiedDiff } from '../approvals/patch.js';
 import type { ApprovalService } from '../approvals/service.js';
 import type { Actor, Answer, Approval, ApprovalStatus } from '../approvals/types.js';
+import { approvalJson } from '../approvals/json.js';
+
 import { parseDuration } from '../policy/duration.js';
 import { parseOperation } from '../policy/engine.js';
 import type { Policy } from '../policy/types.js';
@@ -36,31 +38,6 @@ export interface AdminRoute {
 /** Errors come from the gateway's one table, in the same JSON shape the data plane answers with. */
 export function adminError(code: ErrorCode, detail?: string): AdminResponse {
   return { status: statusOf(code), body: JSON.parse(errorBody(code, randomUUID(), detail)) };
-}
-
-export function approvalJson(a: Approval): Record<string, unknown> {
-  return {
-    id: a.id,
-    kind: a.kind,
-    status: a.status,
-    chain: a.chain,
-    subject: a.subject,
-    groups: a.groups,
-    run_id: a.runId,
-    connection: a.connection,
-    operation: a.operation,
-    summary: a.summary,
-    reason: a.reason,
-    rule: a.rule,
-    approvers: a.approvers,
-    max_ttl_ms: a.maxTtlMs,
-    requested_at: new Date(a.requestedAt).toISOString(),
-    expires_at: new Date(a.expiresAt).toISOString(),
-    decided_at: a.decidedAt === null ? null : new Date(a.decidedAt).toISOString(),
-    decided_by: a.decidedBy,
-    decision_reason: a.decisionReason,
-    grant: a.grant,
-  };
 }
 
 const STATUSES: readonly ApprovalStatus[] = ['pending', 'approved', 'denied', 'expired'];

@@ -8,6 +8,7 @@ import { request } from 'undici';
 import type { ResolvedSecret } from '../policy/secrets.js';
 import type { ApprovalService } from './service.js';
 import type { Approval } from './types.js';
+import { approvalJson } from './json.js';
 
 export interface WebhookOptions {
   url: string;
@@ -22,23 +23,7 @@ export interface WebhookOptions {
 export function webhookPayload(event: 'approval.created' | 'approval.decided', a: Approval): Record<string, unknown> {
   return {
     event,
-    approval: {
-      id: a.id,
-      kind: a.kind,
-      status: a.status,
-      chain: a.chain,
-      subject: a.subject,
-      connection: a.connection,
-      operation: a.operation,
-      rule: a.rule,
-      approvers: a.approvers,
-      reason: a.reason,
-      summary: a.summary,
-      requested_at: new Date(a.requestedAt).toISOString(),
-      expires_at: new Date(a.expiresAt).toISOString(),
-      decided_by: a.decidedBy,
-      decision_reason: a.decisionReason,
-    },
+    approval: approvalJson(a),
     how_to_answer: a.status === 'pending' ? `chainwarden approve ${a.id} --once | chainwarden deny ${a.id} --reason "…"` : null,
   };
 }

@@ -3,35 +3,21 @@
  * tests wire real in-memory ones. Nothing here decides policy: decisions come from `evaluate()`.
  */
 import type { IdentityResolver } from '../identity/identity.js';
+import type { AuditRecord } from '../store/types.js';
 import type { CompiledPolicy, Decision, MaskSpec, SqlClass } from '../policy/index.js';
 
-/** One record per statement (DESIGN.md audit fields plus the SQL ones). Never literals, never credentials. */
-export interface PgAuditRecord {
-  id: string;
-  ts_start: string;
-  ts_end: string;
-  chain: string | null;
+/**
+ * One record per statement: the gateway's audit record (DESIGN.md fields), narrowed where a SQL statement
+ * always knows the value, plus the SQL ones. Never literals, never credentials.
+ */
+export interface PgAuditRecord extends Omit<AuditRecord, 'subject' | 'connection' | 'kind' | 'target' | 'status' | 'run_id' | 'flagged' | 'detail'> {
   subject: string;
-  groups: string[];
-  key_id: string | null;
   connection: string;
   kind: 'sql';
-  /** "write sales.orders", "read public.a,public.b", "admin". */
-  operation: string;
   /** Upstream host:port/database, never the credential. */
   target: string;
-  decision: 'allow' | 'deny' | 'approve' | 'flag';
-  rule: string | null;
-  approval_id: string | null;
-  approver: string | null;
   /** ok: ran; error: the database reported an error; denied: policy, approval or parse refused it. */
   status: 'ok' | 'error' | 'denied';
-  bytes_in: number;
-  bytes_out: number;
-  latency_ms: number;
-  upstream_ms: number | null;
-  masked: Record<string, number>;
-  error: string | null;
   /** The statement with literals replaced by $n placeholders. */
   sql: string;
   class: SqlClass | null;

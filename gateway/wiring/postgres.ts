@@ -13,32 +13,13 @@ import type { Runtime } from '../http/runtime.js';
 
 /** SQL statements share the audit table; their own fields go into `detail`, and `status` keeps the statement's outcome. */
 export function auditRecordFromPg(r: PgAuditRecord): AuditRecord {
+  const { sql, class: cls, tables, rows, estimated_rows, session, status, ...common } = r;
   return {
-    id: r.id,
-    ts_start: r.ts_start,
-    ts_end: r.ts_end,
-    chain: r.chain,
-    subject: r.subject,
-    groups: r.groups,
-    key_id: r.key_id,
-    connection: r.connection,
-    kind: 'sql',
-    operation: r.operation,
-    target: r.target,
-    decision: r.decision,
-    rule: r.rule,
-    approval_id: r.approval_id,
-    approver: r.approver,
-    status: r.status === 'ok' ? 0 : r.status === 'denied' ? 403 : 500,
-    bytes_in: r.bytes_in,
-    bytes_out: r.bytes_out,
-    latency_ms: r.latency_ms,
-    upstream_ms: r.upstream_ms,
-    masked: r.masked,
-    error: r.error,
+    ...common,
+    status: status === 'ok' ? 0 : status === 'denied' ? 403 : 500,
     run_id: null,
     flagged: r.decision === 'flag',
-    detail: { sql: r.sql, class: r.class, tables: r.tables, rows: r.rows, estimated_rows: r.estimated_rows, session: r.session, outcome: r.status },
+    detail: { sql, class: cls, tables, rows, estimated_rows, session, outcome: status },
   };
 }
 

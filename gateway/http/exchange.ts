@@ -11,6 +11,7 @@ import type { Identity } from '../identity/identity.js';
 import type { Decision } from '../policy/engine.js';
 import type { AuditRecord } from '../store/types.js';
 import type { AuditWriter } from '../store/audit-writer.js';
+import { isoTime } from '../store/iso-time.js';
 import type { Masker } from '../mask/masker.js';
 import { requestEnd } from './channels.js';
 import type { Runtime, Upstream } from './runtime.js';
@@ -96,8 +97,8 @@ export class Exchange {
     const u = this.upstream;
     return {
       id: this.id,
-      ts_start: new Date(this.startedAt).toISOString(),
-      ts_end: new Date(end).toISOString(),
+      ts_start: isoTime(this.startedAt),
+      ts_end: isoTime(end),
       chain: id?.chain ?? null,
       subject: id?.subject ?? null,
       groups: id?.groups ?? [],

@@ -1,11 +1,23 @@
 /** The audit record of one statement: DESIGN.md's fields plus the SQL ones. Never literals, never credentials. */
 import type { Decision } from '../policy/index.js';
 import { operationText } from './decide.js';
+import { isoTime } from '../store/iso-time.js';
 import type { PgAuditRecord } from './hooks.js';
 import type { SessionContext } from './session.js';
 import type { Run } from './units.js';
 
 let auditSeq = 0;
+const idPrefixes = new Map<number, string>();
+
+/** `sql_<session>_<sequence>`: unique within the process, sortable within a session. */
+function recordId(pid: number): string {
+  let prefix = idPrefixes.get(pid);
+  if (prefix === undefined) {
+    if (idPrefixes.size > 10_000) idPrefixes.clear();
+    idPrefixes.set(pid, (prefix = `sql_${pid.toString(36)}_`));
+  }
+  return prefix + (++auditSeq).toString(36);
+}
 
 export function auditRecord(ctx: SessionContext, run: Run, status: PgAuditRecord['status'], error: string | null, rows: number | null): PgAuditRecord {
   const end = Date.now();
@@ -13,9 +25,9 @@ export function auditRecord(ctx: SessionContext, run: Run, status: PgAuditRecord
   const id = ctx.identity;
   const info = run.info;
   return {
-    id: `sql_${ctx.pid.toString(36)}_${(++auditSeq).toString(36)}`,
-    ts_start: new Date(run.start).toISOString(),
-    ts_end: new Date(end).toISOString(),
+    id: recordId(ctx.pid),
+    ts_start: isoTime(run.start),
+    ts_end: isoTime(end),
     chain: id.chain, subject: id.subject, groups: id.groups, key_id: id.keyId,
     connection: ctx.connection, kind: 'sql',
     operation: info ? operationText(info) : 'unparsable',

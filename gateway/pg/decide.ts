@@ -35,6 +35,27 @@ export function decideStatement(compiled: CompiledPolicy, who: Requester, info: 
   return d;
 }
 
+/**
+ * One session's decisions: the requester is fixed for the session, so a cached statement's decision
+ * is found by the statement alone (no key to build per statement). Dropped when the policy changes.
+ */
+export class SessionDecisions {
+  private policy: CompiledPolicy | null = null;
+  private byInfo = new WeakMap<StatementInfo, Decision>();
+  constructor(readonly who: Requester) {}
+
+  decide(compiled: CompiledPolicy, info: StatementInfo, estimatedRows?: number): Decision {
+    if (compiled.grants.size > 0 || estimatedRows !== undefined) return decideFresh(compiled, this.who, info, estimatedRows);
+    if (compiled !== this.policy) {
+      this.policy = compiled;
+      this.byInfo = new WeakMap();
+    }
+    let d = this.byInfo.get(info);
+    if (d === undefined) this.byInfo.set(info, (d = decideStatement(compiled, this.who, info)));
+    return d;
+  }
+}
+
 function decideFresh(compiled: CompiledPolicy, who: Requester, info: StatementInfo, estimatedRows?: number): Decision {
   const facts: { estimatedRows?: number; unfiltered?: boolean } = { unfiltered: info.unfiltered };
   if (estimatedRows !== undefined) facts.estimatedRows = estimatedRows;

@@ -20,25 +20,58 @@ export interface Message {
   raw: Buffer;
 }
 
+/**
+ * A message as a view into the chunk it arrived in. `raw` and `body` are cut only when asked for:
+ * on the hot path most messages are forwarded as part of their chunk, and a Buffer view costs more
+ * than reading the header.
+ */
+export class FramedMessage implements Message {
+  constructor(
+    readonly type: number,
+    /** The chunk the message sits in, from `start` (its type byte) to `end`. */
+    readonly chunk: Buffer,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+  get raw(): Buffer {
+    return this.chunk.subarray(this.start, this.end);
+  }
+  get body(): Buffer {
+    return this.chunk.subarray(this.start + 5, this.end);
+  }
+  /** The first byte of the body (ReadyForQuery's status), without a view. */
+  get firstByte(): number | undefined {
+    return this.start + 5 < this.end ? this.chunk[this.start + 5] : undefined;
+  }
+  get length(): number {
+    return this.end - this.start;
+  }
+}
+
 /** Splits a byte stream into messages. `startup` mode reads the untyped startup packets. */
 export class MessageReader {
   private pending: Buffer | null = null;
   constructor(private readonly maxMessage = DEFAULT_MAX_MESSAGE) {}
 
-  /** Appends bytes and returns every complete message; throws a coded error on a bad length. */
-  push(chunk: Buffer): Message[] {
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    const out: Message[] = [];
+  /**
+   * Appends bytes and returns every complete message; throws a coded error on a bad length. The
+   * messages view `chunk` (or a copy joined with earlier bytes): a caller keeping one beyond the
+   * chunk's life copies it. Bytes of an incomplete message are copied, so the chunk may be reused.
+   */
+  push(chunk: Buffer): FramedMessage[] {
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    const out: FramedMessage[] = [];
+    const n = buf.length;
     let off = 0;
-    while (buf.length - off >= 5) {
+    while (n - off >= 5) {
       const len = buf.readInt32BE(off + 1);
       if (len < 4) throw new PgGatewayError('CW_PG_BAD_MESSAGE', `declared length ${len} is below 4`);
       if (len > this.maxMessage) throw new PgGatewayError('CW_PG_MESSAGE_TOO_LARGE', String(len));
-      if (buf.length - off < len + 1) break;
-      out.push({ type: buf[off]!, body: buf.subarray(off + 5, off + 1 + len), raw: buf.subarray(off, off + 1 + len) });
+      if (n - off < len + 1) break;
+      out.push(new FramedMessage(buf[off]!, buf, off, off + 1 + len));
       off += len + 1;
     }
-    this.pending = off < buf.length ? Buffer.from(buf.subarray(off)) : null;
+    this.pending = off < n ? Buffer.from(buf.subarray(off)) : null;
     return out;
   }
 
@@ -320,6 +353,19 @@ export function rowsFromTag(tag: string): number | null {
   const m = /\s(\d+)$/.exec(tag);
   return m ? Number(m[1]) : null;
 }
+
+/** `rowsFromTag` read straight from the bytes of a CommandComplete (`end` excludes the zero byte). */
+export function rowsFromTagBytes(buf: Buffer, start: number, end: number): number | null {
+  let i = end;
+  while (i > start && buf[i - 1]! >= 48 && buf[i - 1]! <= 57) i--;
+  if (i === end || i === start || !isTagSpace(buf[i - 1]!)) return null;
+  let n = 0;
+  for (let j = i; j < end; j++) n = n * 10 + (buf[j]! - 48);
+  return n;
+}
+
+// The whitespace `\s` matches in a tag (ASCII; tags are ASCII).
+const isTagSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 
 /**
  * Decodes one frontend message fully (the fuzz target): returns its kind or throws a PgGatewayError.

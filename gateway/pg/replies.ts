@@ -6,7 +6,7 @@
  */
 import { PgGatewayError } from './errors.js';
 import { maskDataRow, planMask } from './masking.js';
-import { errorFromGateway, parseFields, parseRowDescription, rowsFromTag, type ColumnDescription, type Message } from './protocol.js';
+import { errorFromGateway, parseFields, parseRowDescription, rowsFromTagBytes, type ColumnDescription, type FramedMessage } from './protocol.js';
 import type { Session } from './session.js';
 import type { Run, Unit } from './units.js';
 
@@ -14,7 +14,7 @@ export class Replies {
   constructor(private readonly s: Session) {}
 
   onData(chunk: Buffer): void {
-    let msgs: Message[];
+    let msgs: FramedMessage[];
     try {
       msgs = this.s.upstream.reader.push(chunk);
     } catch (e) {
@@ -34,23 +34,23 @@ export class Replies {
     }
   }
 
-  onMessage(m: Message): void {
+  onMessage(m: FramedMessage): void {
     const type = m.type;
     if (type === 0x53 /* S */) return this.onParameterStatus(m);
-    if (type === 0x41 /* A */) return this.s.toClient(m.raw);
+    if (type === 0x41 /* A */) return this.s.forward(m);
     const u = this.s.units[0];
-    if (type === 0x4e /* N */) return u?.internal ? undefined : this.s.toClient(m.raw);
-    if (!u) return this.s.toClient(m.raw);
+    if (type === 0x4e /* N */) return u?.internal ? undefined : this.s.forward(m);
+    if (!u) return this.s.forward(m);
     if (type === 0x45 /* E */) return this.onUpstreamError(u, m);
     const run = u.kind === 'query' ? u.runs![u.runIndex!] : u.run;
     if (u.internal) return this.onInternal(u, m);
     switch (type) {
       case 0x31 /* 1 ParseComplete */: case 0x32 /* 2 BindComplete */: case 0x33 /* 3 CloseComplete */: case 0x6e /* n NoData */:
-        this.s.toClient(m.raw);
+        this.s.forward(m);
         if (u.kind !== 'query') this.s.pop();
         return;
       case 0x74 /* t ParameterDescription */:
-        return this.s.toClient(m.raw);
+        return this.s.forward(m);
       case 0x54 /* T RowDescription */: {
         if (u.kind === 'describe') {
           const target = u.describe?.portal ?? u.describe?.stmt;
@@ -58,27 +58,28 @@ export class Replies {
           // Columns are decoded only when something could be masked; otherwise kept as bytes.
           if (target) target.rowDescBody = Buffer.from(m.body);
           const plan = specs.length ? planMask(parseRowDescription(m.body), specs, this.s.ctx.tableName) : null;
-          this.s.toClient(plan ? plan.rowDescription : m.raw);
+          if (plan) this.s.toClient(plan.rowDescription);
+          else this.s.forward(m);
           return this.s.pop();
         }
         const specs = run?.specs ?? this.s.ctx.connectionMask;
         u.plan = specs.length ? planMask(parseRowDescription(m.body), specs, this.s.ctx.tableName) : null;
         u.planned = true;
-        return this.s.toClient(u.plan ? u.plan.rowDescription : m.raw, run);
+        return u.plan ? this.s.toClient(u.plan.rowDescription, run) : this.s.forward(m, run);
       }
       case 0x44 /* D DataRow */: {
         if (run) run.rowsSeen++;
         if (!u.planned) this.planExecute(u, run);
         if (u.plan) return this.s.toClient(maskDataRow(u.plan, m.body, this.s.ctx.hooks, run ? run.masked : {}), run);
-        return this.s.toClient(m.raw, run);
+        return this.s.forward(m, run);
       }
       case 0x43 /* C CommandComplete */: {
         if (run) {
           if (run.info && (run.info.prepare || run.info.deallocate)) this.s.confirmed(run.info);
-          const rows = rowsFromTag(m.body.toString('utf8', 0, Math.max(0, m.body.length - 1)));
-          this.s.toClient(m.raw, run);
+          const rows = rowsFromTagBytes(m.chunk, m.start + 5, m.end - 1);
+          this.s.forward(m, run);
           this.s.auditRun(run, 'ok', null, rows ?? run.rowsSeen);
-        } else this.s.toClient(m.raw);
+        } else this.s.forward(m);
         if (u.kind === 'query') {
           u.runIndex!++;
           u.planned = false;
@@ -87,20 +88,20 @@ export class Replies {
         return;
       }
       case 0x73 /* s PortalSuspended */:
-        this.s.toClient(m.raw, run);
+        this.s.forward(m, run);
         if (run) this.s.auditRun(run, 'ok', null, run.rowsSeen);
         return this.s.pop();
       case 0x49 /* I EmptyQueryResponse */:
-        this.s.toClient(m.raw);
+        this.s.forward(m);
         if (u.kind !== 'query') this.s.pop();
         return;
       case 0x5a /* Z ReadyForQuery */:
-        this.s.txStatus = String.fromCharCode(m.body[0] ?? 73);
-        this.s.toClient(m.raw);
+        this.s.txStatus = String.fromCharCode(m.firstByte ?? 73);
+        this.s.forward(m);
         return this.s.pop();
       default:
         // Copy sub-protocol and anything else inside a statement's reply: forwarded as is.
-        return this.s.toClient(m.raw, run);
+        return this.s.forward(m, run);
     }
   }
 
@@ -117,7 +118,7 @@ export class Replies {
     u.plan = planMask(cols, run.specs, this.s.ctx.tableName);
   }
 
-  private onInternal(u: Unit, m: Message): void {
+  private onInternal(u: Unit, m: FramedMessage): void {
     const sink = u.internal!;
     switch (m.type) {
       case 0x54 /* T */:
@@ -134,7 +135,7 @@ export class Replies {
         return;
       }
       case 0x5a /* Z */:
-        this.s.txStatus = String.fromCharCode(m.body[0] ?? 73);
+        this.s.txStatus = String.fromCharCode(m.firstByte ?? 73);
         sink.done();
         return this.s.pop();
       case 0x43 /* C */: case 0x31: case 0x32: case 0x33: case 0x6e: case 0x49:
@@ -148,14 +149,14 @@ export class Replies {
     }
   }
 
-  private onUpstreamError(u: Unit, m: Message): void {
+  private onUpstreamError(u: Unit, m: FramedMessage): void {
     const run = u.kind === 'query' ? u.runs![u.runIndex!] : u.run;
     if (u.internal) {
       u.internal.error = Buffer.from(m.body);
-      if (u.internal.forwardError) this.s.toClient(m.raw);
+      if (u.internal.forwardError) this.s.forward(m);
     } else if (u.substitute) this.s.toClient(errorFromGateway(u.substitute));
     else {
-      this.s.toClient(m.raw, run);
+      this.s.forward(m, run);
       if (run && !run.audited) {
         const f = parseFields(m.body);
         this.s.auditRun(run, 'error', `${f.get('C') ?? ''} ${f.get('M') ?? ''}`.trim());
@@ -172,12 +173,12 @@ export class Replies {
     }
   }
 
-  private onParameterStatus(m: Message): void {
+  private onParameterStatus(m: FramedMessage): void {
     const r = m.body.toString('utf8').split('\0');
     const [name, value] = [r[0]?.toLowerCase(), r[1]?.toUpperCase()];
     if ((name === 'client_encoding' && value !== 'UTF8') || (name === 'standard_conforming_strings' && value !== 'ON')) {
       return this.s.close(new PgGatewayError('CW_PG_UNSAFE_SETTING', `${name} to ${r[1]}`, { fatal: true }));
     }
-    this.s.toClient(m.raw);
+    this.s.forward(m);
   }
 }

@@ -7,10 +7,10 @@ import type { Socket } from 'node:net';
 import type { Identity } from '../identity/identity.js';
 import type { Decision, MaskSpec } from '../policy/index.js';
 import type { StatementInfo } from './classify.js';
-import { decideStatement, needsEstimate } from './decide.js';
+import { SessionDecisions, needsEstimate, type Requester } from './decide.js';
 import { PgGatewayError } from './errors.js';
 import type { PgAuditRecord, PgHooks } from './hooks.js';
-import { MessageReader, encodeBind, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseParse, parseQuery, parseTarget, type Message } from './protocol.js';
+import { MessageReader, encodeBind, type FramedMessage, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseParse, parseQuery, parseTarget, type Message } from './protocol.js';
 import { Approvals } from './approvals.js';
 import type { StatementCache } from './statement-cache.js';
 import { newRun, type InternalSink, type PortalState, type Run, type StatementState, type Unit, type UnitKind } from './units.js';
@@ -53,6 +53,7 @@ export class Session {
   private idleWaiters: Array<() => void> = [];
   private readonly clientReader = new MessageReader();
   readonly approvals: Approvals;
+  private readonly decisions: SessionDecisions;
   private readonly explainer: Explainer;
   private readonly replies: Replies;
 
@@ -62,6 +63,7 @@ export class Session {
     readonly upstream: UpstreamSession,
     clientLeftover: Buffer,
   ) {
+    this.decisions = new SessionDecisions({ chain: ctx.identity.chain, groups: ctx.identity.groups, connection: ctx.connection });
     this.approvals = new Approvals(this);
     this.explainer = new Explainer(this);
     this.replies = new Replies(this);
@@ -78,22 +80,52 @@ export class Session {
     if (clientLeftover.length) this.onClientData(clientLeftover);
   }
 
-  get who() {
-    return { chain: this.ctx.identity.chain, groups: this.ctx.identity.groups, connection: this.ctx.connection };
+  get who(): Requester {
+    return this.decisions.who;
   }
 
   // ---- output helpers -------------------------------------------------------------------------
 
-  /** Replies gathered while one upstream chunk is handled go out in one write. */
+  /**
+   * Replies gathered while one upstream chunk is handled go out in one write. Messages forwarded
+   * unchanged are kept as one range of their chunk, so a chunk passed through whole is written as is.
+   */
   outbox: Buffer[] | null = null;
+  private rangeChunk: Buffer | null = null;
+  private rangeStart = 0;
+  private rangeEnd = 0;
 
   toClient(buf: Buffer, run?: Run): void {
     if (run) run.bytesOut += buf.length;
-    if (this.outbox) this.outbox.push(buf);
-    else if (!this.client.write(buf)) this.upstream.socket.pause();
+    if (this.outbox) {
+      this.closeRange();
+      this.outbox.push(buf);
+    } else if (!this.client.write(buf)) this.upstream.socket.pause();
+  }
+
+  /** An upstream message passed to the client as it arrived. */
+  forward(m: FramedMessage, run?: Run): void {
+    if (run) run.bytesOut += m.end - m.start;
+    if (!this.outbox) return this.toClient(m.raw);
+    if (this.rangeChunk === m.chunk && this.rangeEnd === m.start) {
+      this.rangeEnd = m.end;
+      return;
+    }
+    this.closeRange();
+    this.rangeChunk = m.chunk;
+    this.rangeStart = m.start;
+    this.rangeEnd = m.end;
+  }
+
+  private closeRange(): void {
+    if (this.rangeChunk === null) return;
+    const c = this.rangeChunk;
+    this.outbox!.push(this.rangeStart === 0 && this.rangeEnd === c.length ? c : c.subarray(this.rangeStart, this.rangeEnd));
+    this.rangeChunk = null;
   }
 
   flushOutbox(): void {
+    if (this.outbox) this.closeRange();
     const out = this.outbox;
     this.outbox = null;
     if (!out || out.length === 0 || this.client.destroyed) return;
@@ -252,7 +284,7 @@ export class Session {
         refusal ??= resolved;
         continue;
       }
-      run.decision = decideStatement(compiled, this.who, resolved);
+      run.decision = this.decisions.decide(compiled, resolved);
       run.specs = run.decision.mask.length ? [...this.ctx.connectionMask, ...run.decision.mask] : this.ctx.connectionMask;
       if (run.decision.effect === 'deny') refusal ??= denial(run.decision);
       else if (resolved.copy === 'out' && run.specs.length) refusal ??= new PgGatewayError('CW_PG_COPY_MASKED');
@@ -270,7 +302,7 @@ export class Session {
       runs.forEach((r, i) => {
         if (r.decision!.effect !== 'approve' || estimates[i] === undefined) return;
         r.estimatedRows = estimates[i]!;
-        r.decision = decideStatement(compiled, this.who, r.info!, estimates[i]);
+        r.decision = this.decisions.decide(compiled, r.info!, estimates[i]);
       });
     }
     const still = runs.filter((r) => r.decision!.effect === 'approve');
@@ -331,7 +363,7 @@ export class Session {
     const state: StatementState = { name: p.name, upstream: this.upstreamName(), text: p.text, paramTypes: p.paramTypes, info, specs: [...this.ctx.connectionMask] };
     if (info && info.execute === undefined) {
       // Refuse what policy denies outright at Parse; approvals wait for Execute, when values are bound.
-      const d = decideStatement(this.ctx.hooks.compiled(), this.who, this.ctx.effective(info));
+      const d = this.decisions.decide(this.ctx.hooks.compiled(), this.ctx.effective(info));
       if (d.effect === 'deny') {
         const run = newRun(this.ctx.effective(info), m.raw.length);
         run.decision = d;
@@ -408,7 +440,7 @@ export class Session {
     const run = newRun(resolved instanceof PgGatewayError ? stmt.info : resolved, m.raw.length);
     if (resolved instanceof PgGatewayError) return this.refuseExtended('execute', resolved, run);
     const compiled = this.ctx.hooks.compiled();
-    run.decision = decideStatement(compiled, this.who, resolved);
+    run.decision = this.decisions.decide(compiled, resolved);
     const extra = run.decision.mask.filter((s) => !stmt.specs.includes(s));
     run.specs = extra.length ? [...stmt.specs, ...extra] : stmt.specs;
     if (run.decision.effect === 'deny') return this.refuseExtended('execute', denial(run.decision), run);
@@ -419,7 +451,7 @@ export class Session {
         if (estimate === 'failed') return; // the upstream's error was shown to the client; it now skips to Sync
         if (estimate !== undefined) {
           run.estimatedRows = estimate;
-          run.decision = decideStatement(compiled, this.who, resolved, estimate);
+          run.decision = this.decisions.decide(compiled, resolved, estimate);
         }
       }
       if (run.decision.effect === 'approve') {

@@ -9,22 +9,32 @@
 import { normalizeSync } from 'libpg-query';
 import { analyze, type Analysis } from './classify.js';
 
+/**
+ * A bounded map that keeps what is used (second chance, "CLOCK"): a hit only marks the entry, so a
+ * lookup never rewrites the map; at eviction a marked entry is moved to the back, unmarked, once.
+ */
 export class Lru<K, V> {
-  private readonly map = new Map<K, V>();
+  private readonly map = new Map<K, { value: V; used: boolean }>();
   constructor(private readonly capacity: number) {}
   get(key: K): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      // Re-insert to mark as recently used.
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    e.used = true;
+    return e.value;
   }
   set(key: K, value: V): void {
     this.map.delete(key);
-    this.map.set(key, value);
-    if (this.map.size > this.capacity) this.map.delete(this.map.keys().next().value as K);
+    this.map.set(key, { value, used: false });
+    if (this.map.size > this.capacity) this.evictOne();
+  }
+  private evictOne(): void {
+    // Every marked entry is unmarked as it is passed over, so this ends within one turn of the map.
+    for (const [k, e] of this.map) {
+      this.map.delete(k);
+      if (!e.used) return;
+      e.used = false;
+      this.map.set(k, e);
+    }
   }
   get size(): number {
     return this.map.size;
@@ -39,8 +49,16 @@ export class Lru<K, V> {
  */
 export function fastKey(sql: string): { key: string; runs: Array<[number, number]> } | null {
   const runs: Array<[number, number]> = [];
+  const key = scanFastKey(sql, runs);
+  return key === null ? null : { key, runs };
+}
+
+/** The fast key of `sql` or null; the digit runs replaced are appended to `runs` when given. */
+function scanFastKey(sql: string, runs?: Array<[number, number]>): string | null {
   const n = sql.length;
   if (n > MAX_CACHED_TEXT) return null;
+  let key = '';
+  let last = 0;
   for (let i = 0; i < n; i++) {
     const c = sql.charCodeAt(i);
     if (c >= 48 && c <= 57) {
@@ -48,21 +66,18 @@ export function fastKey(sql: string): { key: string; runs: Array<[number, number
       while (j < n && isDigit(sql.charCodeAt(j))) j++;
       const before = i > 0 ? sql.charCodeAt(i - 1) : 32;
       const after = j < n ? sql.charCodeAt(j) : 32;
-      if (!isWordOrDot(before) && !isWordOrDot(after)) runs.push([i, j]);
+      if (!isWordOrDot(before) && !isWordOrDot(after)) {
+        runs?.push([i, j]);
+        key += sql.slice(last, i) + '?';
+        last = j;
+      }
       i = j - 1;
       continue;
     }
     if (!ALLOWED[c]) return null;
     if (c === 45 && sql.charCodeAt(i + 1) === 45) return null; // "--" starts a comment
   }
-  if (runs.length === 0) return { key: sql, runs };
-  let key = '';
-  let last = 0;
-  for (const [a, b] of runs) {
-    key += sql.slice(last, a) + '?';
-    last = b;
-  }
-  return { key: key + sql.slice(last), runs };
+  return last === 0 ? sql : key + sql.slice(last);
 }
 
 const ALLOWED: boolean[] = [];
@@ -106,6 +121,16 @@ export class StatementCache {
 
   analyze(sql: string): Analysis {
     const cacheable = sql.length <= MAX_CACHED_TEXT;
+    // The same statement with other integers (the common case of a driver without parameters) is
+    // found by its fast key; texts the key cannot cover are looked up exactly.
+    const quick = cacheable ? scanFastKey(sql) : null;
+    if (quick !== null) {
+      const hit = this.fast.get(quick);
+      if (hit !== undefined && hit !== UNSAFE) {
+        this.hits++;
+        return hit;
+      }
+    }
     if (cacheable) {
       const hit = this.exact.get(sql);
       if (hit) {
@@ -113,14 +138,7 @@ export class StatementCache {
         return hit;
       }
     }
-    const fk = cacheable ? fastKey(sql) : null;
-    if (fk) {
-      const hit = this.fast.get(fk.key);
-      if (hit && hit !== UNSAFE) {
-        this.hits++;
-        return hit;
-      }
-    }
+    const fk = quick !== null ? fastKey(sql) : null;
     let key: string;
     try {
       key = normalizeSync(sql);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { PostgresConnection } from '../policy/index.js';
 import type { ResolvedSecret } from '../policy/index.js';
 import { PgGatewayError } from './errors.js';
-import { BodyReader, CANCEL_REQUEST, MessageReader, PROTOCOL_3, SSL_REQUEST, cstr, int32, message, parseFields, type Message } from './protocol.js';
+import { BodyReader, CANCEL_REQUEST, MessageReader, PROTOCOL_3, SSL_REQUEST, cstr, int32, message, parseFields, type FramedMessage } from './protocol.js';
 import { md5Password, ScramClient } from './scram.js';
 
 export interface UpstreamTarget {
@@ -39,8 +39,8 @@ export const describeTarget = (t: UpstreamTarget) => `${t.host}:${t.port}/${t.da
 
 /** Reads messages from a socket one at a time (used only during handshakes). */
 class MessageQueue {
-  private readonly messages: Message[] = [];
-  private waiter: ((m: Message | Error) => void) | null = null;
+  private readonly messages: FramedMessage[] = [];
+  private waiter: ((m: FramedMessage | Error) => void) | null = null;
   private failure: Error | null = null;
   readonly reader = new MessageReader();
   private readonly onData = (chunk: Buffer) => {
@@ -57,7 +57,7 @@ class MessageQueue {
     socket.on('close', this.onEnd);
     socket.on('error', this.onError);
   }
-  private deliver(m: Message) {
+  private deliver(m: FramedMessage) {
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
@@ -72,14 +72,14 @@ class MessageQueue {
       w(e);
     }
   }
-  next(): Promise<Message> {
+  next(): Promise<FramedMessage> {
     const m = this.messages.shift();
     if (m) return Promise.resolve(m);
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => (this.waiter = (x) => (x instanceof Error ? reject(x) : resolve(x))));
   }
   /** Stops listening; returns messages already read but not consumed. */
-  detach(): Message[] {
+  detach(): FramedMessage[] {
     this.socket.off('data', this.onData);
     this.socket.off('close', this.onEnd);
     this.socket.off('error', this.onError);
@@ -137,7 +137,7 @@ export interface UpstreamSession {
   parameterStatus: Buffer[];
   backendKey: { pid: number; secret: number };
   /** Messages that arrived after ReadyForQuery during the handshake. */
-  leftover: Message[];
+  leftover: FramedMessage[];
   txStatus: string;
 }
 

@@ -22,6 +22,7 @@ type Row = Record<(typeof COLUMNS)[number], unknown>;
 
 export class SqliteStore implements StateStore {
   private readonly db: SqlDb;
+  private readonly insertBlock: SqlStatement;
   private readonly insert: SqlStatement;
   private readonly insertMany: (records: readonly AuditRecord[]) => void;
   private readonly checkpointer: Worker | undefined;
@@ -45,8 +46,18 @@ export class SqliteStore implements StateStore {
     this.approvals = options.readonly ? undefined : new SqliteApprovalRepo(this.db);
     // Positional parameters: cheaper than binding 25 named properties.
     this.insert = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+    // A busy gateway commits hundreds of records at once: one statement inserts a block of rows, which
+    // costs far less per row than a call per record.
+    const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+    this.insertBlock = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES ${Array(ROWS_PER_INSERT).fill(row).join(', ')}`);
     this.insertMany = this.db.transaction((records: readonly AuditRecord[]) => {
-      for (const r of records) this.insert.run(...toValues(r));
+      let i = 0;
+      for (; i + ROWS_PER_INSERT <= records.length; i += ROWS_PER_INSERT) {
+        const values: unknown[] = [];
+        for (let j = i; j < i + ROWS_PER_INSERT; j++) pushValues(values, records[j]!);
+        this.insertBlock.run(...values);
+      }
+      for (; i < records.length; i++) this.insert.run(...toValues(records[i]!));
     });
   }
 
@@ -108,12 +119,21 @@ function migrate(db: SqlDb): void {
 }
 
 /** The record as column values, in COLUMNS order. */
+const ROWS_PER_INSERT = 32;
+
 function toValues(r: AuditRecord): unknown[] {
-  return [
+  const out: unknown[] = [];
+  pushValues(out, r);
+  return out;
+}
+
+/** A record's values in COLUMNS order. */
+function pushValues(out: unknown[], r: AuditRecord): void {
+  out.push(
     r.id, r.ts_start, r.ts_end, r.chain, r.subject, r.groups.length === 0 ? '[]' : JSON.stringify(r.groups), r.key_id, r.connection, r.kind,
     r.operation, r.target, r.decision, r.rule, r.approval_id, r.approver, r.status, r.bytes_in, r.bytes_out, r.latency_ms, r.upstream_ms,
     isEmpty(r.masked) ? '{}' : JSON.stringify(r.masked), r.error, r.run_id, r.flagged ? 1 : 0, r.detail ? JSON.stringify(r.detail) : null,
-  ];
+  );
 }
 
 function isEmpty(o: object): boolean {

@@ -11,15 +11,23 @@ import type { AuditRecord } from '../store/types.js';
 import type { AuditWriter } from '../store/audit-writer.js';
 import type { Runtime } from '../http/runtime.js';
 
-/** SQL statements share the audit table; their own fields go into `detail`, and `status` keeps the statement's outcome. */
+/**
+ * SQL statements share the audit table; their own fields go into `detail`, and `status` keeps the
+ * statement's outcome. Written out field by field: this runs once per statement, and a rest spread
+ * (`{ sql, ...common }`) is several times slower.
+ */
 export function auditRecordFromPg(r: PgAuditRecord): AuditRecord {
-  const { sql, class: cls, tables, rows, estimated_rows, session, status, ...common } = r;
   return {
-    ...common,
-    status: status === 'ok' ? 0 : status === 'denied' ? 403 : 500,
+    id: r.id, ts_start: r.ts_start, ts_end: r.ts_end,
+    chain: r.chain, subject: r.subject, groups: r.groups, key_id: r.key_id,
+    connection: r.connection, kind: r.kind, operation: r.operation, target: r.target,
+    decision: r.decision, rule: r.rule, approval_id: r.approval_id, approver: r.approver,
+    status: r.status === 'ok' ? 0 : r.status === 'denied' ? 403 : 500,
+    bytes_in: r.bytes_in, bytes_out: r.bytes_out, latency_ms: r.latency_ms, upstream_ms: r.upstream_ms,
+    masked: r.masked, error: r.error,
     run_id: null,
     flagged: r.decision === 'flag',
-    detail: { sql, class: cls, tables, rows, estimated_rows, session, outcome: status },
+    detail: { sql: r.sql, class: r.class, tables: r.tables, rows: r.rows, estimated_rows: r.estimated_rows, session: r.session, outcome: r.status },
   };
 }
 

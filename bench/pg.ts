@@ -1,12 +1,13 @@
 /**
  * pgbench through Chainwarden against direct and PgBouncer (session mode), in one run, on a database
- * of its own (created, `pgbench -i -s 10`, dropped). Chainwarden runs with a real policy and a real
- * append-only JSON-lines audit sink, so every statement is parsed, decided and audited.
+ * of its own (created, `pgbench -i -s 10`, dropped). Chainwarden runs with a real policy and the
+ * gateway's own audit trail (the embedded SQLite store, group commit), so every statement is parsed,
+ * decided and audited; the script checks the store holds one record per statement.
  *
  *   npx tsc -b && node dist/bench/pg.js [--seconds 10] [--clients 8]
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +17,9 @@ import pg from 'pg';
 import { IdentityResolver } from '../gateway/identity/identity.js';
 import { compilePolicy, parsePolicy } from '../gateway/policy/index.js';
 import { startPostgresListeners } from '../gateway/pg/listener.js';
+import { SqliteStore } from '../gateway/store/sqlite.js';
+import { AuditWriter } from '../gateway/store/audit-writer.js';
+import { pgAuditSink } from '../gateway/wiring/postgres.js';
 
 const run = promisify(execFile);
 const arg = (name: string, def: number) => {
@@ -89,10 +93,11 @@ async function main(): Promise<void> {
   const db = `cw_bench_${randomBytes(3).toString('hex')}`;
   const key = `cwk_${randomBytes(16).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'cw-bench-'));
-  const auditFile = join(dir, 'audit.jsonl');
+  const auditFile = join(dir, 'state.db');
   await admin(`CREATE DATABASE ${db}`);
   let bouncer: ChildProcess | undefined;
   let listeners: Awaited<ReturnType<typeof startPostgresListeners>> | undefined;
+  let store: SqliteStore | undefined;
   try {
     await run('pgbench', ['-i', '-s', '10', '-q', '-h', '127.0.0.1', '-U', 'postgres', db]);
     const port = await freePort();
@@ -120,21 +125,17 @@ rules:
     const { policy } = parsePolicy(text, join(dir, 'chainwarden.yaml'), { env });
     if (!policy) throw new Error('bench policy invalid');
     const compiled = compilePolicy(policy);
-    const sink = createWriteStream(auditFile, { flags: 'a' });
+    // The audit trail as the gateway keeps it: the embedded SQLite store, group-committed per turn.
+    store = new SqliteStore(auditFile);
+    const writer = new AuditWriter(store);
+    const sink = pgAuditSink(writer);
     let records = 0;
-    // Records are appended to a buffer at once and written in batches: one write per turn of the event loop.
-    let batch: string[] = [];
-    const flush = () => {
-      if (batch.length) sink.write(batch.join(''));
-      batch = [];
-    };
     listeners = await startPostgresListeners(policy, {
       identity: new IdentityResolver(policy, env),
       compiled: () => compiled,
-      audit: (r) => {
+      audit: (r, failed) => {
         records++;
-        if (batch.length === 0) setImmediate(flush);
-        batch.push(JSON.stringify(r) + '\n');
+        return sink(r, failed);
       },
       requestApproval: async (_s, pending) => {
         pending('none');
@@ -166,9 +167,11 @@ rules:
       // CPU time per transaction of each proxy process: less noisy than TPS on a shared machine.
       cpu[mode] = { cw: (c1.user + c1.system) / (chainwarden * SECONDS), bouncer: ((b1 - b0) * 1000) / (pgbouncer * SECONDS) };
     }
-    flush();
-    await new Promise<void>((r) => sink.end(() => r()));
-    console.log(`pgbench -c ${CLIENTS} -j 2 -T ${SECONDS} -n, scale 10; ${records} statements audited to ${auditFile}`);
+    await new Promise((r) => setImmediate(r));
+    writer.flush();
+    const stored = store.countAudit();
+    if (stored !== records) throw new Error(`${records} statements audited but ${stored} records in the store`);
+    console.log(`pgbench -c ${CLIENTS} -j 2 -T ${SECONDS} -n, scale 10; ${records} statements audited to the SQLite store ${auditFile}`);
     console.log(`parse cache: ${listeners.cache.hits} hits, ${listeners.cache.misses} misses`);
     console.log('| workload | direct TPS | Chainwarden TPS | PgBouncer TPS | Chainwarden / direct | Chainwarden / PgBouncer |');
     console.log('|---|---|---|---|---|---|');
@@ -185,6 +188,7 @@ rules:
       await exited;
     }
     await listeners?.close();
+    store?.close();
     await new Promise((r) => setTimeout(r, 300));
     await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
   }

@@ -80,8 +80,12 @@ export interface PgHooks {
   identity: IdentityResolver;
   /** The current compiled policy (with grants); called per statement so reloads take effect. */
   compiled(): CompiledPolicy;
-  /** Appends one record; a throw or rejection closes the session (fail closed). */
-  audit(record: PgAuditRecord): void | Promise<void>;
+  /**
+   * Appends one record; a throw, a rejection or a call of `failed` (when the record could not be
+   * made durable later) closes the session (fail closed). A sink that reports through `failed`
+   * need not return a promise: the session never waits for the audit trail between statements.
+   */
+  audit(record: PgAuditRecord, failed: () => void): void | Promise<void>;
   /**
    * Queues a held statement for a person. Call `pending(approvalId)` as soon as it is queued, so the
    * client is told which id to approve; resolve when someone decides. The session enforces the

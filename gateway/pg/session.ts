@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Identity } from '../identity/identity.js';
-import type { Decision, MaskSpec } from '../policy/index.js';
+import type { CompiledPolicy, Decision, MaskSpec } from '../policy/index.js';
 import type { StatementInfo } from './classify.js';
 import { SessionDecisions, needsEstimate, type Requester } from './decide.js';
 import { PgGatewayError } from './errors.js';
@@ -189,32 +189,52 @@ export class Session {
     }
     for (const m of msgs) this.queue.push(m);
     if (this.queue.length > 256) this.client.pause();
-    if (!this.busy) void this.pump();
+    if (!this.busy) this.pump();
   }
 
-  private async pump(): Promise<void> {
+  /**
+   * Handles queued client messages in order. Runs synchronously while nothing waits (the common case
+   * costs no promise); a statement that waits (EXPLAIN, an approval) continues the queue when done.
+   * Messages handled without waiting (a pipeline: Parse, Bind, Describe, Execute, Sync) go upstream
+   * in one write; anything sent while a statement waits is written at once.
+   */
+  private pump(): void {
     this.busy = true;
+    this.upOutbox = [];
     try {
-      // Messages handled without waiting (a pipeline: Parse, Bind, Describe, Execute, Sync) go upstream
-      // in one write; anything sent while a statement waits (EXPLAIN, approvals) is written at once.
-      this.upOutbox = [];
       while (this.queue.length && !this.closed) {
-        const m = this.queue.shift()!;
-        const pending = this.handleClient(m);
+        const pending = this.handleClient(this.queue.shift()!);
         if (pending) {
           this.flushUpstream();
-          await pending;
-          this.upOutbox = [];
+          void this.resumeAfter(pending);
+          return;
         }
       }
       this.flushUpstream();
     } catch (e) {
-      this.flushUpstream();
-      this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_BAD_MESSAGE', (e as Error).message));
-    } finally {
-      this.busy = false;
-      if (!this.closed && this.client.isPaused()) this.client.resume();
+      this.failPump(e);
     }
+    this.idlePump();
+  }
+
+  private async resumeAfter(pending: Promise<void>): Promise<void> {
+    try {
+      await pending;
+    } catch (e) {
+      this.failPump(e);
+      return this.idlePump();
+    }
+    this.pump();
+  }
+
+  private failPump(e: unknown): void {
+    this.flushUpstream();
+    this.close(e instanceof PgGatewayError ? e : new PgGatewayError('CW_PG_BAD_MESSAGE', (e as Error).message));
+  }
+
+  private idlePump(): void {
+    this.busy = false;
+    if (!this.closed && this.client.isPaused()) this.client.resume();
   }
 
   private handleClient(m: Message): Promise<void> | void {
@@ -423,7 +443,7 @@ export class Session {
     this.enqueue('close');
   }
 
-  private async onExecute(m: Message): Promise<void> {
+  private onExecute(m: Message): Promise<void> | void {
     if (this.skipping) return void this.toUpstream(m.raw);
     const e = parseExecute(m.body);
     const portal = this.portals.get(e.portal);
@@ -445,20 +465,27 @@ export class Session {
     run.specs = extra.length ? [...stmt.specs, ...extra] : stmt.specs;
     if (run.decision.effect === 'deny') return this.refuseExtended('execute', denial(run.decision), run);
     if (resolved.copy === 'out' && run.specs.length) return this.refuseExtended('execute', new PgGatewayError('CW_PG_COPY_MASKED'), run);
-    if (run.decision.effect === 'approve') {
-      if (needsEstimate(compiled, run.decision)) {
-        const estimate = await this.explainer.extended(stmt, portal, run);
-        if (estimate === 'failed') return; // the upstream's error was shown to the client; it now skips to Sync
-        if (estimate !== undefined) {
-          run.estimatedRows = estimate;
-          run.decision = this.decisions.decide(compiled, resolved, estimate);
-        }
-      }
-      if (run.decision.effect === 'approve') {
-        const outcome = await this.approvals.hold([run]);
-        if (!outcome.approved) return this.refuseExtended('execute', outcome.error, run);
+    if (run.decision.effect === 'approve') return this.holdExecute(compiled, resolved, stmt, portal, run, execute);
+    this.sendExecute(portal, run, execute);
+  }
+
+  private async holdExecute(compiled: CompiledPolicy, resolved: StatementInfo, stmt: StatementState, portal: PortalState, run: Run, execute: Buffer): Promise<void> {
+    if (needsEstimate(compiled, run.decision!)) {
+      const estimate = await this.explainer.extended(stmt, portal, run);
+      if (estimate === 'failed') return; // the upstream's error was shown to the client; it now skips to Sync
+      if (estimate !== undefined) {
+        run.estimatedRows = estimate;
+        run.decision = this.decisions.decide(compiled, resolved, estimate);
       }
     }
+    if (run.decision!.effect === 'approve') {
+      const outcome = await this.approvals.hold([run]);
+      if (!outcome.approved) return this.refuseExtended('execute', outcome.error, run);
+    }
+    this.sendExecute(portal, run, execute);
+  }
+
+  private sendExecute(portal: PortalState, run: Run, execute: Buffer): void {
     if (run.specs.length && !portal.described && !portal.rowDescBody) {
       // Masking needs the columns; ask for them without showing the client an extra reply.
       this.toUpstream(message('D', Buffer.from('P'), portal.upstream));
@@ -481,12 +508,14 @@ export class Session {
     if (run.audited) return;
     run.audited = true;
     try {
-      const p = this.ctx.hooks.audit(auditRecord(this.ctx, run, status, error, rows));
-      if (p && typeof (p as Promise<void>).catch === 'function') (p as Promise<void>).catch(() => this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true })));
+      const p = this.ctx.hooks.audit(auditRecord(this.ctx, run, status, error, rows), this.auditFailed);
+      if (p && typeof (p as Promise<void>).catch === 'function') (p as Promise<void>).catch(this.auditFailed);
     } catch {
-      this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true }));
+      this.auditFailed();
     }
   }
+
+  private readonly auditFailed = (): void => this.close(new PgGatewayError('CW_PG_AUDIT_FAILED', '', { fatal: true }));
 }
 
 export function denial(d: Decision): PgGatewayError {

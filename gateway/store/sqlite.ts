@@ -65,6 +65,11 @@ export class SqliteStore implements StateStore {
     this.insertMany(records);
   }
 
+  /** How many audit records the store holds. */
+  countAudit(): number {
+    return Number((this.db.prepare('SELECT count(*) AS n FROM audit').get() as { n: number | bigint }).n);
+  }
+
   queryAudit(query: AuditQuery): AuditRecord[] {
     const where: string[] = [];
     const params: Record<string, unknown> = {};

@@ -31,6 +31,11 @@ export function auditRecordFromPg(r: PgAuditRecord): AuditRecord {
   };
 }
 
+/** Statements go to the gateway's audit trail without a promise each; a failed commit ends the session. */
+export function pgAuditSink(writer: AuditWriter): PgHooks['audit'] {
+  return (r, failed) => writer.appendNoWait(auditRecordFromPg(r), failed);
+}
+
 /** Masks result cells with the detectors of the masking module, one compiled masker per spec list. */
 export function cellMasker(): NonNullable<PgHooks['maskRow']> {
   const compiled = new WeakMap<readonly MaskSpec[], Masker>();
@@ -56,7 +61,7 @@ export function postgresHooks(deps: { runtime: () => Runtime; approvals: Approva
       return deps.runtime().identity;
     },
     compiled: () => deps.runtime().compiled,
-    audit: (r) => deps.writer.append(auditRecordFromPg(r)),
+    audit: pgAuditSink(deps.writer),
     requestApproval: approvalsFromService(deps.approvals),
     maskRow: cellMasker(),
     env: deps.env,

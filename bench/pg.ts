@@ -2,7 +2,8 @@
  * pgbench through Chainwarden against direct and PgBouncer (session mode), in one run, on a database
  * of its own (created, `pgbench -i -s 10`, dropped). Chainwarden runs with a real policy and the
  * gateway's own audit trail (the embedded SQLite store, group commit), so every statement is parsed,
- * decided and audited; the script checks the store holds one record per statement.
+ * decided and audited; the script checks the store holds one record per statement. A bare Node.js
+ * pipe proxy is measured in the same run as a floor for any proxy written in Node.
  *
  *   npx tsc -b && node dist/bench/pg.js [--seconds 10] [--clients 8]
  */
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
+import { connect as netConnect, createServer, type Server } from 'node:net';
 import pg from 'pg';
 import { IdentityResolver } from '../gateway/identity/identity.js';
 import { compilePolicy, parsePolicy } from '../gateway/policy/index.js';
@@ -89,6 +90,22 @@ async function startPgBouncer(db: string): Promise<{ port: number; proc: ChildPr
   throw new Error('pgbouncer did not start');
 }
 
+/**
+ * A second baseline: a bare Node.js TCP proxy (`socket.pipe()` both ways, no parsing, no policy, no
+ * audit). What any proxy written in Node costs on this machine before it does anything.
+ */
+function startNodePipe(): Promise<{ server: Server; port: number }> {
+  const server = createServer((client) => {
+    client.setNoDelay(true);
+    const upstream = netConnect({ host: UP.host, port: UP.port });
+    upstream.setNoDelay(true);
+    client.pipe(upstream).pipe(client);
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
+}
+
 async function main(): Promise<void> {
   const db = `cw_bench_${randomBytes(3).toString('hex')}`;
   const key = `cwk_${randomBytes(16).toString('hex')}`;
@@ -98,6 +115,7 @@ async function main(): Promise<void> {
   let bouncer: ChildProcess | undefined;
   let listeners: Awaited<ReturnType<typeof startPostgresListeners>> | undefined;
   let store: SqliteStore | undefined;
+  let pipeServer: Server | undefined;
   try {
     await run('pgbench', ['-i', '-s', '10', '-q', '-h', '127.0.0.1', '-U', 'postgres', db]);
     const port = await freePort();
@@ -146,9 +164,11 @@ rules:
     const cwPort = listeners.listeners[0]!.port;
     const b = await startPgBouncer(db);
     bouncer = b.proc;
+    const pipe = await startNodePipe();
+    pipeServer = pipe.server;
 
     const results: Record<string, Record<string, number>> = {};
-    const cpu: Record<string, { cw: number; bouncer: number }> = {};
+    const cpu: Record<string, { cw: number; bouncer: number; pipe: number }> = {};
     const bouncerCpuMs = () => {
       const f = readFileSync(`/proc/${b.proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
@@ -163,9 +183,16 @@ rules:
       const b0 = bouncerCpuMs();
       const pgbouncer = await pgbench(b.port, db, 'postgres', undefined, selectOnly);
       const b1 = bouncerCpuMs();
-      results[mode] = { direct, chainwarden, pgbouncer };
+      const p0 = process.cpuUsage();
+      const nodePipe = await pgbench(pipe.port, db, 'postgres', undefined, selectOnly);
+      const p1 = process.cpuUsage(p0);
+      results[mode] = { direct, chainwarden, pgbouncer, nodePipe };
       // CPU time per transaction of each proxy process: less noisy than TPS on a shared machine.
-      cpu[mode] = { cw: (c1.user + c1.system) / (chainwarden * SECONDS), bouncer: ((b1 - b0) * 1000) / (pgbouncer * SECONDS) };
+      cpu[mode] = {
+        cw: (c1.user + c1.system) / (chainwarden * SECONDS),
+        bouncer: ((b1 - b0) * 1000) / (pgbouncer * SECONDS),
+        pipe: (p1.user + p1.system) / (nodePipe * SECONDS),
+      };
     }
     await new Promise((r) => setImmediate(r));
     writer.flush();
@@ -173,14 +200,16 @@ rules:
     if (stored !== records) throw new Error(`${records} statements audited but ${stored} records in the store`);
     console.log(`pgbench -c ${CLIENTS} -j 2 -T ${SECONDS} -n, scale 10; ${records} statements audited to the SQLite store ${auditFile}`);
     console.log(`parse cache: ${listeners.cache.hits} hits, ${listeners.cache.misses} misses`);
-    console.log('| workload | direct TPS | Chainwarden TPS | PgBouncer TPS | Chainwarden / direct | Chainwarden / PgBouncer |');
-    console.log('|---|---|---|---|---|---|');
+    console.log('| workload | direct TPS | Chainwarden TPS | PgBouncer TPS | bare Node pipe TPS | Chainwarden / direct | Chainwarden / PgBouncer | Node pipe / PgBouncer |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    const f = (n: number) => n.toFixed(0);
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
     for (const [mode, r] of Object.entries(results)) {
-      console.log(`| ${mode} | ${r.direct!.toFixed(0)} | ${r.chainwarden!.toFixed(0)} | ${r.pgbouncer!.toFixed(0)} | ${(r.chainwarden! / r.direct!).toFixed(2)} | ${(r.chainwarden! / r.pgbouncer!).toFixed(2)} |`);
+      console.log(`| ${mode} | ${f(r.direct!)} | ${f(r.chainwarden!)} | ${f(r.pgbouncer!)} | ${f(r.nodePipe!)} | ${ratio(r.chainwarden!, r.direct!)} | ${ratio(r.chainwarden!, r.pgbouncer!)} | ${ratio(r.nodePipe!, r.pgbouncer!)} |`);
     }
-    console.log('\n| workload | Chainwarden CPU µs/transaction | PgBouncer CPU µs/transaction |');
-    console.log('|---|---|---|');
-    for (const [mode, c] of Object.entries(cpu)) console.log(`| ${mode} | ${c.cw.toFixed(1)} | ${c.bouncer.toFixed(1)} |`);
+    console.log('\n| workload | Chainwarden CPU µs/transaction | PgBouncer CPU µs/transaction | bare Node pipe CPU µs/transaction |');
+    console.log('|---|---|---|---|');
+    for (const [mode, c] of Object.entries(cpu)) console.log(`| ${mode} | ${c.cw.toFixed(1)} | ${c.bouncer.toFixed(1)} | ${c.pipe.toFixed(1)} |`);
   } finally {
     if (bouncer && bouncer.exitCode === null) {
       const exited = new Promise((r) => bouncer!.once('exit', r));
@@ -188,6 +217,7 @@ rules:
       await exited;
     }
     await listeners?.close();
+    pipeServer?.close();
     store?.close();
     await new Promise((r) => setTimeout(r, 300));
     await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);

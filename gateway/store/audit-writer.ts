@@ -4,7 +4,7 @@
  * and only then does the gateway end the response. A failed commit rejects every waiting caller.
  *
  * Records nobody waits for (SQL statements, `appendNoWait`) are gathered for up to
- * `noWaitDelayMs` or `noWaitMaxRecords`, whichever comes first: a commit costs far more than a row,
+ * `noWaitDelayMs` or `noWaitMaxRecords` (10 ms, 1,000 by default), whichever comes first: a commit costs far more than a row,
  * and at thousands of statements a second per-turn commits would cost more than the statements.
  * A waiting record in the batch brings the commit forward to the next turn.
  */
@@ -37,7 +37,7 @@ export class AuditWriter {
     options: { noWaitDelayMs?: number; noWaitMaxRecords?: number } = {},
   ) {
     if (jsonlPath) this.jsonlFd = openSync(jsonlPath, 'a');
-    this.noWaitDelayMs = options.noWaitDelayMs ?? 5;
+    this.noWaitDelayMs = options.noWaitDelayMs ?? 10;
     this.noWaitMaxRecords = options.noWaitMaxRecords ?? 1000;
   }
 

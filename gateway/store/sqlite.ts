@@ -123,9 +123,10 @@ function migrate(db: SqlDb): void {
   }
 }
 
-/** The record as column values, in COLUMNS order. */
+/** Rows per multi-row INSERT: 32 × 25 parameters stays far below SQLite's limit of 32,766. */
 const ROWS_PER_INSERT = 32;
 
+/** The record as column values, in COLUMNS order. */
 function toValues(r: AuditRecord): unknown[] {
   const out: unknown[] = [];
   pushValues(out, r);

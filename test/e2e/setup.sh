@@ -51,8 +51,11 @@ fi
 # 4. code-server and playwright-core, built against Node 24.
 if (( ! TOOLS_ONLY )) && [[ ! -x "$CACHE/ui/node_modules/.bin/code-server" || ! -f "$CACHE/ui/node_modules/playwright-core/package.json" ]]; then
   log "installing code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION (a few minutes)"
+  # npm itself runs on Node 24: code-server's postinstall checks the Node named in npm's user agent,
+  # and native modules are then built for the runtime that loads them.
+  NPM_CLI="$(readlink -f "$(command -v npm)")"
   PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
-    npm install --prefix "$CACHE/ui" --no-audit --no-fund --foreground-scripts \
+    "$NODE24_DIR/bin/node" "$NPM_CLI" install --prefix "$CACHE/ui" --no-audit --no-fund --foreground-scripts \
       "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" > "$CACHE/ui-install.log" 2>&1 \
     || { tail -40 "$CACHE/ui-install.log" >&2; exit 1; }
 fi

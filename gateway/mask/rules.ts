@@ -4,6 +4,7 @@ import { MaskError } from './errors.js';
 import { compilePath, type CompiledPath } from './json-path.js';
 import { DETECTORS } from './registry.js';
 import { starAlnum } from './shapes.js';
+import { summarize, type TextSummary } from './summary.js';
 import type { DetectorInstance, MaskCounts } from './types.js';
 
 export interface CompiledRule {
@@ -28,7 +29,7 @@ export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
     let detector: DetectorInstance;
     let paths: CompiledPath[] | null = null;
     try {
-      detector = entry.create({ name: spec.name, pattern: spec.pattern });
+      detector = uniform(entry.create({ name: spec.name, pattern: spec.pattern }));
       if (spec.paths && spec.paths.length > 0) paths = spec.paths.map(compilePath);
     } catch (e) {
       throw new MaskError('CW_MASK_SPEC_INVALID', `entry ${order} (${spec.detector}): ${(e as Error).message}`);
@@ -43,6 +44,22 @@ export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
       columns: spec.columns && spec.columns.length > 0 ? spec.columns.map((c) => c.toLowerCase().split('.')) : null,
     };
   });
+}
+
+/**
+ * The instance with every optional member present, in one order: all rules' detectors then share one object
+ * shape, and reading their members in the per-piece loops stays a monomorphic load instead of a megamorphic one.
+ */
+function uniform(d: DetectorInstance): DetectorInstance {
+  return {
+    quick: d.quick,
+    needsDigit: d.needsDigit === true,
+    digitAnchored: d.digitAnchored === true,
+    needs: { digits: d.needs?.digits ?? 0, upper: d.needs?.upper ?? 0, at: d.needs?.at ?? 0, longestKeyRun: d.needs?.longestKeyRun ?? 0 },
+    find: d.find,
+    partial: d.partial,
+    holdBack: d.holdBack,
+  };
 }
 
 export interface Hit {
@@ -117,13 +134,21 @@ function windowsInRun(text: string, from: number, to: number, windows: Array<[nu
 }
 
 const ANY_DIGIT = /\d/;
+/** Texts up to this long are summarised for needs; longer ones use the detectors' quick tests only. */
+const SUMMARISED_UP_TO = 512;
+
+function meets(s: TextSummary, needs: Partial<TextSummary>): boolean {
+  return s.digits >= needs.digits! && s.upper >= needs.upper! && s.at >= needs.at! && s.longestKeyRun >= needs.longestKeyRun!;
+}
 
 /** Every rule's matches (overlaps not yet resolved). */
 export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   const all: Hit[] = [];
   let windowed: CompiledRule[] | null = null;
   let hasDigit: boolean | null = null;
+  const summary = text.length <= SUMMARISED_UP_TO ? summarize(text) : null;
   for (const rule of rules) {
+    if (summary !== null && !meets(summary, rule.detector.needs!)) continue;
     if (rule.detector.needsDigit === true && !(hasDigit ??= ANY_DIGIT.test(text))) continue;
     const quick = rule.detector.quick;
     if (quick !== undefined && !quick.test(text)) continue;

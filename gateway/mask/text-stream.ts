@@ -11,8 +11,10 @@ import type { MaskCounts } from './types.js';
 const CONTEXT = 16;
 
 export class StreamingText {
-  private context = '';
-  private pending = '';
+  /** Released context followed by the characters not yet released: what the next scan reads, kept as one string. */
+  private scan = '';
+  /** Where the unreleased part of scan starts. */
+  private base = 0;
 
   constructor(
     private readonly rules: readonly CompiledRule[],
@@ -21,24 +23,24 @@ export class StreamingText {
 
   /** Characters received but not yet released. */
   get held(): number {
-    return this.pending.length;
+    return this.scan.length - this.base;
   }
 
   /** Add a piece; returns the masked text that is now final (possibly empty). */
   push(piece: string): string {
     if (piece.length === 0) return '';
-    this.pending += piece;
+    this.scan += piece;
     return this.release(false);
   }
 
   /** The end of the text: release everything. */
   flush(): string {
-    return this.pending.length === 0 ? '' : this.release(true);
+    return this.held === 0 ? '' : this.release(true);
   }
 
   private release(final: boolean): string {
-    const scan = this.context + this.pending;
-    const base = this.context.length;
+    const scan = this.scan;
+    const base = this.base;
     const hits = findHits(scan, this.rules);
     let cut = final ? scan.length : Math.max(base, scan.length - holdBackOf(scan, this.rules));
     // A match that straddles the cut is held whole: more text may still change it.
@@ -47,8 +49,9 @@ export class StreamingText {
     // did, its unreleased rest is still masked whole.
     const inRange = hits.length === 0 ? hits : hits.filter((h) => h.end > base && h.start < cut).map((h) => (h.start < base ? { ...h, start: base, fragment: true } : h));
     const out = applyHits(scan, inRange, base, cut, this.counts);
-    this.context = scan.slice(Math.max(0, cut - CONTEXT), cut);
-    this.pending = scan.slice(cut);
+    const keepFrom = Math.max(0, cut - CONTEXT);
+    this.scan = keepFrom === 0 ? scan : scan.slice(keepFrom);
+    this.base = cut - keepFrom;
     return out;
   }
 }

@@ -1,5 +1,6 @@
 /** Shared shapes of the masking module. */
 import type { DetectorName } from './names.js';
+import type { TextSummary } from './summary.js';
 
 /** A half-open range [start, end) of UTF-16 code units in the scanned text. */
 export interface Span {
@@ -41,6 +42,13 @@ export interface DetectorInstance {
    * the detector runs only on small windows around them.
    */
   digitAnchored?: boolean;
+  /**
+   * The least every match needs of a text, as counts of its summary (at least this many digits, capitals, '@',
+   * a run of key characters this long). Short texts (streamed pieces, cells, strings with escapes) are
+   * summarised once for all detectors, and a detector whose needs the text does not meet is not run. Must
+   * hold for every match find can return (tested on random texts).
+   */
+  needs?: Partial<TextSummary>;
   /** Every match in text, sorted by start, not overlapping each other. */
   find(text: string): Span[];
   /** The shape-keeping replacement of one matched value (`4111 **** **** 1111`). */

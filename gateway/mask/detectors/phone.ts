@@ -1,4 +1,4 @@
-import { isDigit, starAlnum, trailingRunFrom } from '../shapes.js';
+import { asciiSet, isDigit, starAlnum, trailingRunFrom } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 import { cleanEnd, cleanStart } from './boundaries.js';
 
@@ -12,6 +12,8 @@ const INTERNATIONAL = /\+[1-9](?:[ .-]?\(?\d{1,5}\)?){2,6}/g;
 const NORTH_AMERICAN = /(?:\(([2-9]\d{2})\) ?|([2-9]\d{2})([-. ]))[2-9]\d{2}([-. ])\d{4}/g;
 const NATIONAL = /0\d{2,4}([ -])\d{3,6}(?:\1\d{3,4})?/g;
 const MAX_LENGTH = 24;
+const HOLD_RUN = asciiSet((c) => isDigit(c) || c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 43);
+const HOLD_START = asciiSet((c) => isDigit(c) || c === 43 || c === 40);
 
 function digitCount(s: string): number {
   let n = 0;
@@ -57,6 +59,8 @@ export const phone: Detector = {
     needsDigit: true,
     digitAnchored: true,
     quick: /\d\d/,
+    // Every shape needs 8 digits or more (international 8–15, North American 10, national 10–11).
+    needs: { digits: 8 },
     find(text) {
       const all: Span[] = [];
       collect(text, INTERNATIONAL, international, all);
@@ -70,6 +74,6 @@ export const phone: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 0, 2),
-    holdBack: (text) => trailingRunFrom(text, (c) => isDigit(c) || c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 43, (c) => isDigit(c) || c === 43 || c === 40, MAX_LENGTH + 2),
+    holdBack: (text) => trailingRunFrom(text, HOLD_RUN, HOLD_START, MAX_LENGTH + 2),
   }),
 };

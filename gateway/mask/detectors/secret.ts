@@ -1,5 +1,5 @@
 import { shannonEntropy } from '../checksums.js';
-import { isAlnum, trailingRun } from '../shapes.js';
+import { asciiSet, isAlnum, trailingRun } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /**
@@ -73,6 +73,12 @@ const MAX_KEY = 4096;
 const MAX_PEM = 16384;
 const PEM_TAIL = /-{1,5}(?:B(?:E(?:G(?:I(?:N)?)?)?)?)?$/;
 const isTokenChar = (c: number): boolean => isAlnum(c) || c === 95 || c === 45 || c === 43 || c === 47 || c === 46 || c === 61;
+const TOKEN_CHARS = asciiSet(isTokenChar);
+
+function hasDashFrom(text: string, from: number): boolean {
+  for (let i = Math.max(0, from); i < text.length; i++) if (text.charCodeAt(i) === 45) return true;
+  return false;
+}
 
 function highEntropy(s: string): boolean {
   if (s.length > MAX_TOKEN || ID_PREFIX.test(s)) return false;
@@ -93,6 +99,9 @@ export const secret: Detector = {
     url: docsUrl('secret'),
   },
   create: () => ({
+    // A known key lies in a run of MIN_RUN key characters, a high-entropy token in one of MIN_TOKEN, and a PEM
+    // block starts with the ten "-----BEGIN".
+    needs: { longestKeyRun: 10 },
     find(text) {
       const spans: Span[] = [];
       PEM.lastIndex = 0;
@@ -137,14 +146,16 @@ export const secret: Detector = {
       return `${value.slice(0, 4)}********`;
     },
     holdBack(text) {
-      let n = trailingRun(text, isTokenChar, MAX_KEY + 2);
-      // An unterminated PEM block is held whole, up to its bound.
-      const begin = text.lastIndexOf('-----BEGIN');
+      let n = trailingRun(text, TOKEN_CHARS, MAX_KEY + 2);
+      // An unterminated PEM block is held whole, up to its bound. (indexOf first: it is the cheaper call, and
+      // most texts have no header at all.)
+      const begin = text.indexOf('-----BEGIN') < 0 ? -1 : text.lastIndexOf('-----BEGIN');
       if (begin >= 0 && text.length - begin <= MAX_PEM && text.indexOf('-----END', begin) < 0) n = Math.max(n, text.length - begin);
       // The start of a PEM header ("-", "-----BEG"…) needs a dash among the last ten characters.
-      const tail = text.slice(-10);
-      const pemTail = tail.indexOf('-') < 0 ? null : PEM_TAIL.exec(tail);
-      if (pemTail) n = Math.max(n, pemTail[0].length);
+      if (hasDashFrom(text, text.length - 10)) {
+        const pemTail = PEM_TAIL.exec(text.slice(-10));
+        if (pemTail) n = Math.max(n, pemTail[0].length);
+      }
       return n;
     },
   }),

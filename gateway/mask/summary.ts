@@ -1,0 +1,56 @@
+/**
+ * One pass over a short text that counts what detectors need before they can match (digits, capitals, '@',
+ * the longest run of key characters). A streamed piece is mostly letters and spaces: with the summary, most
+ * detectors are skipped without running their expressions (see DetectorInstance.needs).
+ */
+
+export interface TextSummary {
+  /** ASCII digits. */
+  digits: number;
+  /** ASCII capital letters. */
+  upper: number;
+  /** '@' characters. */
+  at: number;
+  /** The longest run of key characters (A-Z a-z 0-9 _ - + /): keys, tokens, base64 and PEM armour lines. */
+  longestKeyRun: number;
+}
+
+const DIGIT = 1;
+const UPPER = 2;
+const AT = 4;
+const KEY = 8;
+
+/** Flags by ASCII code; every other character has none. */
+const CLASS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = DIGIT | KEY;
+  for (let c = 65; c <= 90; c++) t[c] = UPPER | KEY;
+  for (let c = 97; c <= 122; c++) t[c] = KEY;
+  for (const ch of '_-+/') t[ch.charCodeAt(0)] = KEY;
+  t[64] = AT;
+  return t;
+})();
+
+/** Key characters, the run the secret detector looks for (exported so it reads the same set). */
+export const isKeyChar = (c: number): boolean => c < 128 && (CLASS[c]! & KEY) !== 0;
+
+export function summarize(text: string): TextSummary {
+  let digits = 0;
+  let upper = 0;
+  let at = 0;
+  let run = 0;
+  let longest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const f = c < 128 ? CLASS[c]! : 0;
+    if ((f & KEY) === 0) {
+      run = 0;
+      if (f === AT) at++;
+      continue;
+    }
+    if (++run > longest) longest = run;
+    if ((f & DIGIT) !== 0) digits++;
+    else if ((f & UPPER) !== 0) upper++;
+  }
+  return { digits, upper, at, longestKeyRun: longest };
+}

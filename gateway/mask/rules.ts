@@ -19,6 +19,8 @@ export interface CompiledRule {
   paths: CompiledPath[] | null;
   /** null: every column. Each entry is lowercased "column", "table.column" or "schema.table.column" split on dots. */
   columns: string[][] | null;
+  /** The detector declares needs (see DetectorInstance.needs); without them it runs on every text. */
+  declaresNeeds: boolean;
 }
 
 export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
@@ -26,10 +28,10 @@ export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
     const entry = DETECTORS[spec.detector];
     if (!entry) throw new MaskError('CW_MASK_SPEC_INVALID', `unknown detector "${String(spec.detector)}"`);
     if (spec.detector === 'regex' && (!spec.name || !spec.pattern)) throw new MaskError('CW_MASK_SPEC_INVALID', 'a regex entry needs "name" and "pattern"');
-    let detector: DetectorInstance;
+    let created: DetectorInstance;
     let paths: CompiledPath[] | null = null;
     try {
-      detector = uniform(entry.create({ name: spec.name, pattern: spec.pattern }));
+      created = entry.create({ name: spec.name, pattern: spec.pattern });
       if (spec.paths && spec.paths.length > 0) paths = spec.paths.map(compilePath);
     } catch (e) {
       throw new MaskError('CW_MASK_SPEC_INVALID', `entry ${order} (${spec.detector}): ${(e as Error).message}`);
@@ -37,11 +39,12 @@ export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
     return {
       order,
       countName: spec.detector === 'regex' ? spec.name! : spec.detector,
-      detector,
+      detector: uniform(created),
       isRegex: spec.detector === 'regex',
       replace: spec.replace ?? 'partial',
       paths,
       columns: spec.columns && spec.columns.length > 0 ? spec.columns.map((c) => c.toLowerCase().split('.')) : null,
+      declaresNeeds: created.needs !== undefined,
     };
   });
 }
@@ -136,6 +139,17 @@ function windowsInRun(text: string, from: number, to: number, windows: Array<[nu
 const ANY_DIGIT = /\d/;
 /** Texts up to this long are summarised for needs; longer ones use the detectors' quick tests only. */
 const SUMMARISED_UP_TO = 512;
+
+/** Whether any rule could match a text with this summary (or an upper bound of it). */
+export function anyRuleMayMatch(s: TextSummary, rules: readonly CompiledRule[]): boolean {
+  for (let i = 0; i < rules.length; i++) if (meets(s, rules[i]!.detector.needs!)) return true;
+  return false;
+}
+
+/** Whether every rule declares what its matches need (a user regex does not): then a text can be gated. */
+export function allRulesDeclareNeeds(rules: readonly CompiledRule[]): boolean {
+  return rules.every((r) => r.declaresNeeds);
+}
 
 function meets(s: TextSummary, needs: Partial<TextSummary>): boolean {
   return s.digits >= needs.digits! && s.upper >= needs.upper! && s.at >= needs.at! && s.longestKeyRun >= needs.longestKeyRun!;

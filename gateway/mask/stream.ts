@@ -209,7 +209,9 @@ export class MaskingStream extends Transform {
   /** An event that is one data line: the same as collecting the line and dispatching it (see dispatchEvent). */
   private oneDataLineEvent(payload: string): void {
     const quick = this.events.sameShape(payload, ONE_DATA_LINE);
-    if (quick !== null) return this.emitEvent(quick, ONE_DATA_LINE);
+    // The line has no newline, and a same-shape result is the line's own prefix and suffix around a JSON
+    // string literal: it has none either and is written as one data line (what emitEvent would do).
+    if (quick !== null) return void (this.out += `data: ${quick}\n\n`);
     for (const [p, frame] of this.events.process(payload, ONE_DATA_LINE)) this.emitEvent(p, frame);
   }
 

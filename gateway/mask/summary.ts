@@ -15,6 +15,15 @@ export interface TextSummary {
   longestKeyRun: number;
 }
 
+/** A summary with the runs at both ends, so summaries of pieces combine into one of their concatenation. */
+export interface PieceSummary extends TextSummary {
+  length: number;
+  /** Key characters the text starts with. */
+  leadingKeyRun: number;
+  /** Key characters the text ends with. */
+  trailingKeyRun: number;
+}
+
 const DIGIT = 1;
 const UPPER = 2;
 const AT = 4;
@@ -34,16 +43,18 @@ const CLASS = (() => {
 /** Key characters, the run the secret detector looks for (exported so it reads the same set). */
 export const isKeyChar = (c: number): boolean => c < 128 && (CLASS[c]! & KEY) !== 0;
 
-export function summarize(text: string): TextSummary {
+export function summarize(text: string): PieceSummary {
   let digits = 0;
   let upper = 0;
   let at = 0;
   let run = 0;
   let longest = 0;
+  let leading = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const f = c < 128 ? CLASS[c]! : 0;
     if ((f & KEY) === 0) {
+      if (leading < 0) leading = i;
       run = 0;
       if (f === AT) at++;
       continue;
@@ -52,5 +63,24 @@ export function summarize(text: string): TextSummary {
     if ((f & DIGIT) !== 0) digits++;
     else if ((f & UPPER) !== 0) upper++;
   }
-  return { digits, upper, at, longestKeyRun: longest };
+  return { length: text.length, digits, upper, at, longestKeyRun: longest, leadingKeyRun: leading < 0 ? text.length : leading, trailingKeyRun: run };
 }
+
+/**
+ * The summary of a + b from the summaries of a and b: exact, or an upper bound of every count and run when a's
+ * is one (its leading run then means nothing; only appending to the right is bounded).
+ */
+export function concatSummary(a: PieceSummary, b: PieceSummary): PieceSummary {
+  const across = a.trailingKeyRun + b.leadingKeyRun;
+  return {
+    length: a.length + b.length,
+    digits: a.digits + b.digits,
+    upper: a.upper + b.upper,
+    at: a.at + b.at,
+    longestKeyRun: Math.max(a.longestKeyRun, b.longestKeyRun, across),
+    leadingKeyRun: a.leadingKeyRun === a.length ? a.length + b.leadingKeyRun : a.leadingKeyRun,
+    trailingKeyRun: b.trailingKeyRun === b.length ? a.trailingKeyRun + b.length : b.trailingKeyRun,
+  };
+}
+
+export const EMPTY_SUMMARY: PieceSummary = { length: 0, digits: 0, upper: 0, at: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };

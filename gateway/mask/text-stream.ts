@@ -4,22 +4,34 @@
  * The scan sees a little already-released text in front, so edge rules (no letter before a card number…)
  * judge the same characters as a scan of the whole text would: the output equals masking the concatenation.
  */
-import { applyHits, findHits, holdBackOf, type CompiledRule } from './rules.js';
+import { allRulesDeclareNeeds, anyRuleMayMatch, applyHits, findHits, holdBackOf, type CompiledRule, type Hit } from './rules.js';
+import { concatSummary, EMPTY_SUMMARY, summarize, type PieceSummary } from './summary.js';
 import type { MaskCounts } from './types.js';
 
 /** Released characters kept as left context; longer than any detector's look-behind (a 4-digit group and its separator). */
 const CONTEXT = 16;
+const NO_HITS: Hit[] = [];
 
 export class StreamingText {
   /** Released context followed by the characters not yet released: what the next scan reads, kept as one string. */
   private scan = '';
   /** Where the unreleased part of scan starts. */
   private base = 0;
+  /**
+   * An upper bound of summarize(scan), grown by the summary of each piece (a few characters) instead of
+   * summarising the whole scan again: while no rule's needs are met, nothing can match and no detector runs.
+   */
+  private bound: PieceSummary = EMPTY_SUMMARY;
+  private readonly gated: boolean;
 
+  /** summaryGate: false scans after every piece (for tests that compare the two). */
   constructor(
     private readonly rules: readonly CompiledRule[],
     private readonly counts: MaskCounts,
-  ) {}
+    options: { summaryGate?: boolean } = {},
+  ) {
+    this.gated = options.summaryGate !== false && rules.length > 0 && allRulesDeclareNeeds(rules);
+  }
 
   /** Characters received but not yet released. */
   get held(): number {
@@ -30,7 +42,14 @@ export class StreamingText {
   push(piece: string): string {
     if (piece.length === 0) return '';
     this.scan += piece;
-    return this.release(false);
+    if (this.gated) {
+      this.bound = concatSummary(this.bound, summarize(piece));
+      if (!anyRuleMayMatch(this.bound, this.rules)) return this.release(false, NO_HITS);
+    }
+    const out = this.release(false);
+    // The bound was met: start again from the exact summary of what is kept.
+    if (this.gated) this.bound = summarize(this.scan);
+    return out;
   }
 
   /** The end of the text: release everything. */
@@ -38,10 +57,10 @@ export class StreamingText {
     return this.held === 0 ? '' : this.release(true);
   }
 
-  private release(final: boolean): string {
+  /** hits: the matches in scan when already known (none, when the bound rules every match out). */
+  private release(final: boolean, hits: Hit[] = findHits(this.scan, this.rules)): string {
     const scan = this.scan;
     const base = this.base;
-    const hits = findHits(scan, this.rules);
     let cut = final ? scan.length : Math.max(base, scan.length - holdBackOf(scan, this.rules));
     // A match that straddles the cut is held whole: more text may still change it.
     for (const h of hits) if (h.start < cut && h.end > cut) cut = Math.max(base, h.start);

@@ -12,6 +12,7 @@ import { plainLiteralValue } from '../../gateway/mask/events.js';
 import { compileMasker } from '../../gateway/mask/masker.js';
 import { DETECTORS } from '../../gateway/mask/registry.js';
 import { ALNUM, Rng } from './random.js';
+import { StreamingText } from '../../gateway/mask/text-stream.js';
 
 /** Texts dense in digits and separators, where the alternatives and their backtracking all come into play. */
 function stretchyText(r: Rng): string {
@@ -152,3 +153,67 @@ function everyRule(text: string, rules: readonly CompiledRule[]): Hit[] {
   for (const rule of rules) for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   return all;
 }
+
+/** Push text in random pieces of 1–8 characters; returns each push's output and the flush. */
+function pushInPieces(s: StreamingText, text: string, r: Rng): string[] {
+  const outs: string[] = [];
+  for (let at = 0; at < text.length; ) {
+    const n = r.int(1, 8);
+    outs.push(s.push(text.slice(at, at + n)));
+    at += n;
+  }
+  outs.push(s.flush());
+  return outs;
+}
+
+test('the summary bound of streamed text releases exactly what scanning after every piece releases (seed 79, 800 streams)', () => {
+  const r = new Rng(79);
+  const masker = compileMasker(ALL_DETECTORS);
+  for (let i = 0; i < 800; i++) {
+    let text = '';
+    const parts = r.int(1, 6);
+    for (let k = 0; k < parts; k++) text += `${plantedText(r)} ${r.pick(['the order shipped', 'see', '', 'x'.repeat(r.int(1, 20))])} `;
+    const seed = r.int(1, 1 << 30);
+    const gated = pushInPieces(new StreamingText(masker.rules, {}), text, new Rng(seed));
+    const scanned = pushInPieces(new StreamingText(masker.rules, {}, { summaryGate: false }), text, new Rng(seed));
+    assert.deepEqual(gated, scanned, JSON.stringify(text));
+  }
+});
+
+test('streamed text with planted values and PEM blocks equals masking the whole text (seed 80, 600 streams in pieces of 1–8)', () => {
+  const r = new Rng(80);
+  const masker = compileMasker(ALL_DETECTORS);
+  const values: Array<() => string> = [
+    () => formatPan(r, validPan(r)),
+    () => printIban(validIban(r, r.pick(IBAN_COUNTRIES))),
+    () => validSsn(r, r.pick(['-', ' '])),
+    () => validEmail(r),
+    () => validPhone(r),
+    () => validKey(r),
+    () => `-----BEGIN ${r.pick(['', 'RSA ', 'EC '])}PRIVATE KEY-----\n${r.chars(r.int(0, 40), ALNUM + '+/=\n')}\n-----END ${r.pick(['', 'RSA ', 'EC '])}PRIVATE KEY-----`,
+    () => `-----BEGIN CERTIFICATE-----\n${r.chars(r.int(0, 30), ALNUM)}\n-----END CERTIFICATE-----`,
+  ];
+  for (let i = 0; i < 600; i++) {
+    let text = '';
+    const parts = r.int(1, 5);
+    for (let k = 0; k < parts; k++) text += `${r.pick(['the order shipped', 'see', 'card:', 'call', ''])} ${r.pick(values)()}${r.pick([' ', '. ', ', ', '\n', '"'])}`;
+    assert.equal(pushInPieces(new StreamingText(masker.rules, {}), text, r).join(''), masker.maskText(text).text, JSON.stringify(text));
+  }
+});
+
+// Found while testing the summary bound, older than it (behaviour unchanged): the released context a scan sees is
+// 16 characters, so a scan that starts inside a digit run longer than that sees only the run's end. A group of
+// 20 digits is no card number, but its last 13–19 digits may pass Luhn: cut there by a hold-back cap, the stream
+// masks them where the whole text does not (more masked, never less).
+test('a long digit run cut by a hold-back cap is masked as in the whole text', { todo: 'the scan context is 16 characters; a run longer than that is judged by its end' }, () => {
+  const masker = compileMasker(ALL_DETECTORS);
+  const text = ': 27073847737784466199 2+))5951 .4(-.2819 (558(978+(415) 555-26713(987 15506';
+  const s = new StreamingText(masker.rules, {});
+  let out = '';
+  let at = 0;
+  for (const cut of [1, 3, 9, 14, 15, 18, 26, 33, 40, 44, 45, 46, 53, 60, 68, 73, 74, 79, text.length]) {
+    out += s.push(text.slice(at, cut));
+    at = cut;
+  }
+  assert.equal(out + s.flush(), masker.maskText(text).text);
+});

@@ -75,6 +75,32 @@ const PEM_TAIL = /-{1,5}(?:B(?:E(?:G(?:I(?:N)?)?)?)?)?$/;
 const isTokenChar = (c: number): boolean => isAlnum(c) || c === 95 || c === 45 || c === 43 || c === 47 || c === 46 || c === 61;
 const TOKEN_CHARS = asciiSet(isTokenChar);
 
+/** A whole PEM block (find's expression) at a position; its header alone, complete; a header still being written. */
+const PEM_AT = new RegExp(PEM.source, 'y');
+const PRIVATE_HEADER_AT = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/y;
+const OPEN_HEADER_AT = /-----BEGIN[A-Z0-9 ]*-{0,4}$/y;
+
+/**
+ * How much of text's end is a PEM private-key block that more text could still complete (0 if none): from the
+ * first "-----BEGIN" whose block is not complete and whose header is still being written or names a private
+ * key, while within MAX_PEM. Its footer may arrive in any piece: until "-----END <label>-----" is complete the
+ * block is held whole, so no part of it is released unmasked.
+ */
+function openPemBlock(text: string): number {
+  for (let b = text.indexOf('-----BEGIN'); b >= 0; b = text.indexOf('-----BEGIN', b + 1)) {
+    PEM_AT.lastIndex = b;
+    if (PEM_AT.test(text)) {
+      b = PEM_AT.lastIndex - 1; // complete: the next block can only start after it
+      continue;
+    }
+    if (text.length - b > MAX_PEM) continue;
+    PRIVATE_HEADER_AT.lastIndex = b;
+    OPEN_HEADER_AT.lastIndex = b;
+    if (PRIVATE_HEADER_AT.test(text) || OPEN_HEADER_AT.test(text)) return text.length - b;
+  }
+  return 0;
+}
+
 function hasDashFrom(text: string, from: number): boolean {
   for (let i = Math.max(0, from); i < text.length; i++) if (text.charCodeAt(i) === 45) return true;
   return false;
@@ -147,10 +173,7 @@ export const secret: Detector = {
     },
     holdBack(text) {
       let n = trailingRun(text, TOKEN_CHARS, MAX_KEY + 2);
-      // An unterminated PEM block is held whole, up to its bound. (indexOf first: it is the cheaper call, and
-      // most texts have no header at all.)
-      const begin = text.indexOf('-----BEGIN') < 0 ? -1 : text.lastIndexOf('-----BEGIN');
-      if (begin >= 0 && text.length - begin <= MAX_PEM && text.indexOf('-----END', begin) < 0) n = Math.max(n, text.length - begin);
+      n = Math.max(n, openPemBlock(text));
       // The start of a PEM header ("-", "-----BEG"…) needs a dash among the last ten characters.
       if (hasDashFrom(text, text.length - 10)) {
         const pemTail = PEM_TAIL.exec(text.slice(-10));

@@ -63,7 +63,7 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     return text;
   }
   hits.sort((a, b) => a.start - b.start);
-  const tokens = new TokenFinder(text);
+  const tokens = new TokenFinder(text, escapes.length === 0);
   const work = new Map<number, TokenWork>();
   const workFor = (start: number, end: number, isString: boolean): TokenWork => {
     let w = work.get(start);
@@ -145,7 +145,11 @@ class TokenFinder {
   private lastEnd = -1;
   private readonly starts: number[] = [];
   private readonly ends: number[] = [];
-  constructor(private readonly text: string) {}
+  /** noEscapes: the text has no backslash, so every quote ends the string it is in. */
+  constructor(
+    private readonly text: string,
+    private readonly noEscapes = false,
+  ) {}
 
   /** A position before the cursor: binary search in the strings already read. */
   private behind(p: number): { isString: boolean; start: number; end: number } {
@@ -161,6 +165,11 @@ class TokenFinder {
   }
 
   private closingQuote(from: number): number {
+    if (this.noEscapes) {
+      const q = this.text.indexOf('"', from);
+      if (q < 0) throw new NotJson(); // an unterminated string
+      return q;
+    }
     for (let q = this.text.indexOf('"', from); ; q = this.text.indexOf('"', q + 1)) {
       if (q < 0) throw new NotJson(); // an unterminated string
       let b = 0;

@@ -102,7 +102,7 @@ const RUN_STRIDE = 8;
  * Windows around the runs of digits and separators that could hold a match (8+ digits), merged where they
  * touch. Every match of a digit-anchored detector lies inside such a run.
  */
-export function digitWindows(text: string): Array<[number, number]> {
+export function digitWindows(text: string, digits?: number[]): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
   // A run worth a window has 8+ digits, so it is 8+ characters long and holds a multiple of RUN_STRIDE: only
   // those positions are looked at, and each run found is measured whole.
@@ -114,7 +114,7 @@ export function digitWindows(text: string): Array<[number, number]> {
     while (start > 0 && classOf(text.charCodeAt(start - 1)) !== 0) start--;
     while (end < n && classOf(text.charCodeAt(end)) !== 0) end++;
     i = end;
-    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows);
+    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows, digits);
   }
   return windows;
 }
@@ -125,15 +125,22 @@ export function digitWindows(text: string): Array<[number, number]> {
  * see in the full text: a phone number whose digits continue past a separator ("+3467671 12"), or an edge
  * rule that reads what follows ("+1841408990310-1.2.3"), decide alike in a long text and a short one.
  */
-function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>): void {
+function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>, digitsOut?: number[]): void {
   let digits = 0;
-  for (let i = from; i < to && digits < 8; i++) if (classOf(text.charCodeAt(i)) === 1) digits++;
+  // Counted whole when the caller asks for it (a window then says how many digits its longest run has).
+  const enough = digitsOut === undefined ? 8 : Infinity;
+  for (let i = from; i < to && digits < enough; i++) if (classOf(text.charCodeAt(i)) === 1) digits++;
   if (digits < 8) return;
   const start = Math.max(0, from - MARGIN);
   const end = Math.min(text.length, to + MARGIN);
   const last = windows[windows.length - 1];
-  if (last && start <= last[1]) last[1] = end;
-  else windows.push([start, end]);
+  if (last && start <= last[1]) {
+    last[1] = end;
+    if (digitsOut !== undefined && digits > digitsOut[digitsOut.length - 1]!) digitsOut[digitsOut.length - 1] = digits;
+  } else {
+    windows.push([start, end]);
+    digitsOut?.push(digits);
+  }
 }
 
 const ANY_DIGIT = /\d/;
@@ -173,9 +180,17 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
   if (windowed !== null) {
-    for (const [ws, we] of digitWindows(text)) {
-      const part = text.slice(ws, we);
-      for (const rule of windowed) for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
+    const digits: number[] = [];
+    const windows = digitWindows(text, digits);
+    for (let w = 0; w < windows.length; w++) {
+      const [ws, we] = windows[w]!;
+      let part: string | null = null;
+      for (const rule of windowed) {
+        // A match lies inside one run, so it has no more digits than the window's longest run.
+        if (rule.detector.needs!.digits! > digits[w]!) continue;
+        part ??= text.slice(ws, we);
+        for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
+      }
     }
   }
   return all;

@@ -63,7 +63,9 @@ export const phone: Detector = {
     needs: { digits: 8 },
     find(text) {
       const all: Span[] = [];
-      collect(text, INTERNATIONAL, international, all);
+      // Each shape starts with a literal ("+", or a trunk "0" for national numbers): cheaper to look for than
+      // to run the expression on a text without it (most digit windows of a long body).
+      if (text.indexOf('+') >= 0) collect(text, INTERNATIONAL, international, all);
       collect(text, NORTH_AMERICAN, northAmerican, all);
       collect(text, NATIONAL, national, all);
       if (all.length < 2) return all;

@@ -31,8 +31,13 @@ const FORMATS = KEY_FORMATS.map((f) => new RegExp(f.pattern, 'y'));
 const STARTS_BY_FIRST = new Map<number, string[]>();
 for (const lit of STARTS) STARTS_BY_FIRST.set(lit.charCodeAt(0), [...(STARTS_BY_FIRST.get(lit.charCodeAt(0)) ?? []), lit]);
 
+/** First characters of STARTS: most positions are ruled out by one table read. */
+const STARTS_FIRST = asciiSet((c) => STARTS_BY_FIRST.has(c));
+
 function knownKeyAt(text: string, p: number): number {
-  const starts = STARTS_BY_FIRST.get(text.charCodeAt(p));
+  const first = text.charCodeAt(p);
+  if (first >= 128 || STARTS_FIRST[first] === 0) return -1;
+  const starts = STARTS_BY_FIRST.get(first);
   if (starts === undefined || !starts.some((lit) => text.startsWith(lit, p))) return -1;
   for (const f of FORMATS) {
     f.lastIndex = p;
@@ -101,10 +106,7 @@ function openPemBlock(text: string): number {
   return 0;
 }
 
-function hasDashFrom(text: string, from: number): boolean {
-  for (let i = Math.max(0, from); i < text.length; i++) if (text.charCodeAt(i) === 45) return true;
-  return false;
-}
+const PEM_TAIL_END = asciiSet((c) => '-BEGIN'.includes(String.fromCharCode(c)));
 
 function highEntropy(s: string): boolean {
   if (s.length > MAX_TOKEN || ID_PREFIX.test(s)) return false;
@@ -145,7 +147,9 @@ export const secret: Detector = {
         if (end - start < MIN_RUN) continue;
         let known = false;
         for (let p = start; p < end; p++) {
-          if (p > start && isAlnum(text.charCodeAt(p - 1))) continue;
+          // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
+          const c = text.charCodeAt(p);
+          if (STARTS_FIRST[c] === 0 || (p > start && isAlnum(text.charCodeAt(p - 1)))) continue;
           const keyEnd = knownKeyAt(text, p);
           if (keyEnd < 0) continue;
           known = true;
@@ -174,8 +178,8 @@ export const secret: Detector = {
     holdBack(text) {
       let n = trailingRun(text, TOKEN_CHARS, MAX_KEY + 2);
       n = Math.max(n, openPemBlock(text));
-      // The start of a PEM header ("-", "-----BEG"…) needs a dash among the last ten characters.
-      if (hasDashFrom(text, text.length - 10)) {
+      // The start of a PEM header ("-", "-----BEG"…) ends in a dash or a letter of BEGIN.
+      if (text.length > 0 && PEM_TAIL_END[text.charCodeAt(text.length - 1)] === 1) {
         const pemTail = PEM_TAIL.exec(text.slice(-10));
         if (pemTail) n = Math.max(n, pemTail[0].length);
       }

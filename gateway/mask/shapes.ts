@@ -26,6 +26,20 @@ export function trailingRun(text: string, inRun: AsciiSet, cap: number): number 
 }
 
 /**
+ * A hold-back that is a trailing run, as data: characters of `run`, beginning with one of `start` (null: any
+ * of run), at most `cap`. Declared this way, the runs of all detectors are measured in one backward pass.
+ */
+export interface HoldRun {
+  run: AsciiSet;
+  start: AsciiSet | null;
+  cap: number;
+}
+
+export function holdRunLength(text: string, h: HoldRun): number {
+  return h.start === null ? trailingRun(text, h.run, h.cap) : trailingRunFrom(text, h.run, h.start, h.cap);
+}
+
+/**
  * Like trailingRun, but the run must begin with a character a match can begin with: a tail of separators
  * alone (". ", " - ") cannot grow into a match and is not held.
  */

@@ -4,7 +4,7 @@
  * The scan sees a little already-released text in front, so edge rules (no letter before a card number…)
  * judge the same characters as a scan of the whole text would: the output equals masking the concatenation.
  */
-import { allRulesDeclareNeeds, anyRuleMayMatch, applyHits, findHits, holdBackOf, type CompiledRule, type Hit } from './rules.js';
+import { allRulesDeclareNeeds, anyRuleMayMatch, applyHits, findHits, holdBackOf, holdBackPlan, type CompiledRule, type HoldBackPlan, type Hit } from './rules.js';
 import { concatSummary, EMPTY_SUMMARY, summarize, type PieceSummary } from './summary.js';
 import type { MaskCounts } from './types.js';
 
@@ -23,6 +23,7 @@ export class StreamingText {
    */
   private bound: PieceSummary = EMPTY_SUMMARY;
   private readonly gated: boolean;
+  private readonly holdPlan: HoldBackPlan | null;
 
   /** summaryGate: false scans after every piece (for tests that compare the two). */
   constructor(
@@ -31,6 +32,7 @@ export class StreamingText {
     options: { summaryGate?: boolean } = {},
   ) {
     this.gated = options.summaryGate !== false && rules.length > 0 && allRulesDeclareNeeds(rules);
+    this.holdPlan = holdBackPlan(rules);
   }
 
   /** Characters received but not yet released. */
@@ -61,7 +63,7 @@ export class StreamingText {
   private release(final: boolean, hits: Hit[] = findHits(this.scan, this.rules)): string {
     const scan = this.scan;
     const base = this.base;
-    let cut = final ? scan.length : Math.max(base, scan.length - holdBackOf(scan, this.rules));
+    let cut = final ? scan.length : Math.max(base, scan.length - holdBackOf(scan, this.rules, this.holdPlan));
     // A match that straddles the cut is held whole: more text may still change it.
     for (const h of hits) if (h.start < cut && h.end > cut) cut = Math.max(base, h.start);
     // A match reaching back into released text cannot happen while every detector's hold-back is right; if it

@@ -1,5 +1,6 @@
 /** Shared shapes of the masking module. */
 import type { DetectorName } from './names.js';
+import type { HoldRun } from './shapes.js';
 import type { TextSummary } from './summary.js';
 
 /** A half-open range [start, end) of UTF-16 code units in the scanned text. */
@@ -58,6 +59,13 @@ export interface DetectorInstance {
    * would complete or change. A streaming masker holds those back; everything before is final.
    */
   holdBack(text: string): number;
+  /**
+   * When holdBack is a trailing run (plus holdBackBeyondRun, if given), that run as data: holdBack(text) must
+   * equal the larger of holdRunLength(text, holdRun) and holdBackBeyondRun(text). A rule set whose detectors
+   * all declare it measures every run in one backward pass per piece.
+   */
+  holdRun?: HoldRun;
+  holdBackBeyondRun?(text: string): number;
 }
 
 /** A registry entry, ESLint-rule style: data about the detector plus a factory. */

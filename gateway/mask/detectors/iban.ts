@@ -1,5 +1,5 @@
 import { IBAN_LENGTHS, ibanMod97 } from '../checksums.js';
-import { asciiSet, isAlnum, starAlnum, trailingRunFrom } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isAlnum, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /** A country code, two check digits, then alphanumerics, optionally in groups of four separated by one space. */
@@ -8,6 +8,7 @@ const CANDIDATE = /[A-Z]{2}\d{2}(?: ?[A-Z0-9]){8,32}/g;
 const MAX_LENGTH = 42;
 const HOLD_RUN = asciiSet((c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 32);
 const HOLD_START = asciiSet((c) => c >= 65 && c <= 90);
+const HOLD: HoldRun = { run: HOLD_RUN, start: HOLD_START, cap: MAX_LENGTH + 2 };
 
 /** Where an IBAN of `len` characters starting at start ends, if its spacing is compact or print format (groups of 4). */
 function endOf(text: string, start: number, len: number): number {
@@ -56,6 +57,7 @@ export const iban: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 2, 4),
-    holdBack: (text) => trailingRunFrom(text, HOLD_RUN, HOLD_START, MAX_LENGTH + 2),
+    holdRun: HOLD,
+    holdBack: (text) => holdRunLength(text, HOLD),
   }),
 };

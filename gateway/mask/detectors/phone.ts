@@ -1,4 +1,4 @@
-import { asciiSet, isDigit, starAlnum, trailingRunFrom } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isDigit, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 import { cleanEnd, cleanStart } from './boundaries.js';
 
@@ -14,6 +14,7 @@ const NATIONAL = /0\d{2,4}([ -])\d{3,6}(?:\1\d{3,4})?/g;
 const MAX_LENGTH = 24;
 const HOLD_RUN = asciiSet((c) => isDigit(c) || c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 43);
 const HOLD_START = asciiSet((c) => isDigit(c) || c === 43 || c === 40);
+const HOLD: HoldRun = { run: HOLD_RUN, start: HOLD_START, cap: MAX_LENGTH + 2 };
 
 function digitCount(s: string): number {
   let n = 0;
@@ -76,6 +77,7 @@ export const phone: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 0, 2),
-    holdBack: (text) => trailingRunFrom(text, HOLD_RUN, HOLD_START, MAX_LENGTH + 2),
+    holdRun: HOLD,
+    holdBack: (text) => holdRunLength(text, HOLD),
   }),
 };

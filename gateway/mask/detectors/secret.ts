@@ -1,5 +1,5 @@
 import { shannonEntropy } from '../checksums.js';
-import { asciiSet, isAlnum, trailingRun } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /**
@@ -78,7 +78,7 @@ const MAX_KEY = 4096;
 const MAX_PEM = 16384;
 const PEM_TAIL = /-{1,5}(?:B(?:E(?:G(?:I(?:N)?)?)?)?)?$/;
 const isTokenChar = (c: number): boolean => isAlnum(c) || c === 95 || c === 45 || c === 43 || c === 47 || c === 46 || c === 61;
-const TOKEN_CHARS = asciiSet(isTokenChar);
+const TOKEN_HOLD: HoldRun = { run: asciiSet(isTokenChar), start: null, cap: MAX_KEY + 2 };
 
 /** A whole PEM block (find's expression) at a position; its header alone, complete; a header still being written. */
 const PEM_AT = new RegExp(PEM.source, 'y');
@@ -104,6 +104,17 @@ function openPemBlock(text: string): number {
     if (PRIVATE_HEADER_AT.test(text) || OPEN_HEADER_AT.test(text)) return text.length - b;
   }
   return 0;
+}
+
+/** What a PEM block needs held besides a token run: an open block whole, or the start of a header. */
+function pemHoldBack(text: string): number {
+  let n = openPemBlock(text);
+  // The start of a PEM header ("-", "-----BEG"…) ends in a dash or a letter of BEGIN.
+  if (text.length > 0 && PEM_TAIL_END[text.charCodeAt(text.length - 1)] === 1) {
+    const pemTail = PEM_TAIL.exec(text.slice(-10));
+    if (pemTail) n = Math.max(n, pemTail[0].length);
+  }
+  return n;
 }
 
 const PEM_TAIL_END = asciiSet((c) => '-BEGIN'.includes(String.fromCharCode(c)));
@@ -175,15 +186,8 @@ export const secret: Detector = {
       for (const f of KEY_FORMATS) if (new RegExp(`^(?:${f.pattern})`).test(value)) return `${value.slice(0, f.keep)}********`;
       return `${value.slice(0, 4)}********`;
     },
-    holdBack(text) {
-      let n = trailingRun(text, TOKEN_CHARS, MAX_KEY + 2);
-      n = Math.max(n, openPemBlock(text));
-      // The start of a PEM header ("-", "-----BEG"…) ends in a dash or a letter of BEGIN.
-      if (text.length > 0 && PEM_TAIL_END[text.charCodeAt(text.length - 1)] === 1) {
-        const pemTail = PEM_TAIL.exec(text.slice(-10));
-        if (pemTail) n = Math.max(n, pemTail[0].length);
-      }
-      return n;
-    },
+    holdRun: TOKEN_HOLD,
+    holdBackBeyondRun: pemHoldBack,
+    holdBack: (text) => Math.max(holdRunLength(text, TOKEN_HOLD), pemHoldBack(text)),
   }),
 };

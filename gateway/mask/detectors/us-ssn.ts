@@ -1,4 +1,4 @@
-import { asciiSet, isDigit, starAlnum, trailingRunFrom } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isDigit, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 import { cleanEnd, cleanStart } from './boundaries.js';
 
@@ -6,6 +6,7 @@ import { cleanEnd, cleanStart } from './boundaries.js';
 const SSN = /(\d{3})([- ])(\d{2})\2(\d{4})/g;
 const HOLD_RUN = asciiSet((c) => isDigit(c) || c === 32 || c === 45);
 const HOLD_START = asciiSet(isDigit);
+const HOLD: HoldRun = { run: HOLD_RUN, start: HOLD_START, cap: 11 + 2 };
 
 export const usSsn: Detector = {
   meta: {
@@ -32,6 +33,7 @@ export const usSsn: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 0, 4),
-    holdBack: (text) => trailingRunFrom(text, HOLD_RUN, HOLD_START, 11 + 2),
+    holdRun: HOLD,
+    holdBack: (text) => holdRunLength(text, HOLD),
   }),
 };

@@ -58,7 +58,7 @@ function uniform(d: DetectorInstance): DetectorInstance {
     quick: d.quick,
     needsDigit: d.needsDigit === true,
     digitAnchored: d.digitAnchored === true,
-    needs: { digits: d.needs?.digits ?? 0, upper: d.needs?.upper ?? 0, at: d.needs?.at ?? 0, longestKeyRun: d.needs?.longestKeyRun ?? 0 },
+    needs: needsList(d.needs),
     find: d.find,
     partial: d.partial,
     holdBack: d.holdBack,
@@ -149,9 +149,20 @@ const ANY_DIGIT = /\d/;
 /** Texts up to this long are summarised for needs; longer ones use the detectors' quick tests only. */
 const SUMMARISED_UP_TO = 512;
 
+/** A detector's needs as a list of complete summaries (absent counts 0; no needs: one that every text meets). */
+function needsList(needs: DetectorInstance['needs']): TextSummary[] {
+  const list: ReadonlyArray<Partial<TextSummary>> = needs === undefined ? [{}] : Array.isArray(needs) ? needs : [needs as Partial<TextSummary>];
+  return list.map((n) => ({ digits: n.digits ?? 0, upper: n.upper ?? 0, at: n.at ?? 0, plus: n.plus ?? 0, dashes: n.dashes ?? 0, longestKeyRun: n.longestKeyRun ?? 0 }));
+}
+
+/** The fewest digits any match of the rule has (what a digit window must hold for the rule to run on it). */
+function leastDigits(rule: CompiledRule): number {
+  return Math.min(...(rule.detector.needs as TextSummary[]).map((n) => n.digits));
+}
+
 /** Whether any rule could match a text with this summary (or an upper bound of it). */
 export function anyRuleMayMatch(s: TextSummary, rules: readonly CompiledRule[]): boolean {
-  for (let i = 0; i < rules.length; i++) if (meets(s, rules[i]!.detector.needs!)) return true;
+  for (let i = 0; i < rules.length; i++) if (meets(s, rules[i]!.detector.needs as TextSummary[])) return true;
   return false;
 }
 
@@ -160,8 +171,12 @@ export function allRulesDeclareNeeds(rules: readonly CompiledRule[]): boolean {
   return rules.every((r) => r.declaresNeeds);
 }
 
-function meets(s: TextSummary, needs: Partial<TextSummary>): boolean {
-  return s.digits >= needs.digits! && s.upper >= needs.upper! && s.at >= needs.at! && s.longestKeyRun >= needs.longestKeyRun!;
+function meets(s: TextSummary, needs: readonly TextSummary[]): boolean {
+  for (let i = 0; i < needs.length; i++) {
+    const n = needs[i]!;
+    if (s.digits >= n.digits && s.upper >= n.upper && s.at >= n.at && s.plus >= n.plus && s.dashes >= n.dashes && s.longestKeyRun >= n.longestKeyRun) return true;
+  }
+  return false;
 }
 
 /** Every rule's matches (overlaps not yet resolved). */
@@ -171,7 +186,7 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   let hasDigit: boolean | null = null;
   const summary = text.length <= SUMMARISED_UP_TO ? summarize(text) : null;
   for (const rule of rules) {
-    if (summary !== null && !meets(summary, rule.detector.needs!)) continue;
+    if (summary !== null && !meets(summary, rule.detector.needs as TextSummary[])) continue;
     if (rule.detector.needsDigit === true && !(hasDigit ??= ANY_DIGIT.test(text))) continue;
     const quick = rule.detector.quick;
     if (quick !== undefined && !quick.test(text)) continue;
@@ -189,7 +204,7 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
       let part: string | null = null;
       for (const rule of windowed) {
         // A match lies inside one run, so it has no more digits than the window's longest run.
-        if (rule.detector.needs!.digits! > digits[w]!) continue;
+        if (leastDigits(rule) > digits[w]!) continue;
         part ??= text.slice(ws, we);
         for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
       }

@@ -11,6 +11,10 @@ export interface TextSummary {
   upper: number;
   /** '@' characters. */
   at: number;
+  /** '+' characters. */
+  plus: number;
+  /** '-' characters. */
+  dashes: number;
   /** The longest run of key characters (A-Z a-z 0-9 _ - + /): keys, tokens, base64 and PEM armour lines. */
   longestKeyRun: number;
 }
@@ -28,6 +32,8 @@ const DIGIT = 1;
 const UPPER = 2;
 const AT = 4;
 const KEY = 8;
+const PLUS = 16;
+const DASH = 32;
 
 /** Flags by ASCII code; every other character has none. */
 const CLASS = (() => {
@@ -35,7 +41,9 @@ const CLASS = (() => {
   for (let c = 48; c <= 57; c++) t[c] = DIGIT | KEY;
   for (let c = 65; c <= 90; c++) t[c] = UPPER | KEY;
   for (let c = 97; c <= 122; c++) t[c] = KEY;
-  for (const ch of '_-+/') t[ch.charCodeAt(0)] = KEY;
+  for (const ch of '_/') t[ch.charCodeAt(0)] = KEY;
+  t[43] = KEY | PLUS;
+  t[45] = KEY | DASH;
   t[64] = AT;
   return t;
 })();
@@ -47,6 +55,8 @@ export function summarize(text: string): PieceSummary {
   let digits = 0;
   let upper = 0;
   let at = 0;
+  let plus = 0;
+  let dashes = 0;
   let run = 0;
   let longest = 0;
   let leading = -1;
@@ -62,8 +72,10 @@ export function summarize(text: string): PieceSummary {
     if (++run > longest) longest = run;
     if ((f & DIGIT) !== 0) digits++;
     else if ((f & UPPER) !== 0) upper++;
+    else if ((f & DASH) !== 0) dashes++;
+    else if ((f & PLUS) !== 0) plus++;
   }
-  return { length: text.length, digits, upper, at, longestKeyRun: longest, leadingKeyRun: leading < 0 ? text.length : leading, trailingKeyRun: run };
+  return { length: text.length, digits, upper, at, plus, dashes, longestKeyRun: longest, leadingKeyRun: leading < 0 ? text.length : leading, trailingKeyRun: run };
 }
 
 /**
@@ -77,10 +89,12 @@ export function concatSummary(a: PieceSummary, b: PieceSummary): PieceSummary {
     digits: a.digits + b.digits,
     upper: a.upper + b.upper,
     at: a.at + b.at,
+    plus: a.plus + b.plus,
+    dashes: a.dashes + b.dashes,
     longestKeyRun: Math.max(a.longestKeyRun, b.longestKeyRun, across),
     leadingKeyRun: a.leadingKeyRun === a.length ? a.length + b.leadingKeyRun : a.leadingKeyRun,
     trailingKeyRun: b.trailingKeyRun === b.length ? a.trailingKeyRun + b.length : b.trailingKeyRun,
   };
 }
 
-export const EMPTY_SUMMARY: PieceSummary = { length: 0, digits: 0, upper: 0, at: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };
+export const EMPTY_SUMMARY: PieceSummary = { length: 0, digits: 0, upper: 0, at: 0, plus: 0, dashes: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };

@@ -47,9 +47,9 @@ export interface DetectorInstance {
    * The least every match needs of a text, as counts of its summary (at least this many digits, capitals, '@',
    * a run of key characters this long). Short texts (streamed pieces, cells, strings with escapes) are
    * summarised once for all detectors, and a detector whose needs the text does not meet is not run. Must
-   * hold for every match find can return (tested on random texts).
+   * hold for every match find can return (tested on random texts). A list: every match meets one of them.
    */
-  needs?: Partial<TextSummary>;
+  needs?: Partial<TextSummary> | ReadonlyArray<Partial<TextSummary>>;
   /** Every match in text, sorted by start, not overlapping each other. */
   find(text: string): Span[];
   /** The shape-keeping replacement of one matched value (`4111 **** **** 1111`). */

@@ -60,8 +60,8 @@ export const phone: Detector = {
     needsDigit: true,
     digitAnchored: true,
     quick: /\d\d/,
-    // Every shape needs 8 digits or more (international 8–15, North American 10, national 10–11).
-    needs: { digits: 8 },
+    // International numbers have a "+" and 8–15 digits; North American 10, national 10–11.
+    needs: [{ digits: 10 }, { digits: 8, plus: 1 }],
     find(text) {
       const all: Span[] = [];
       // Each shape starts with a literal ("+", or a trunk "0" for national numbers): cheaper to look for than

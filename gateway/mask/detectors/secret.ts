@@ -138,9 +138,9 @@ export const secret: Detector = {
     url: docsUrl('secret'),
   },
   create: () => ({
-    // A known key lies in a run of MIN_RUN key characters, a high-entropy token in one of MIN_TOKEN, and a PEM
-    // block starts with the ten "-----BEGIN".
-    needs: { longestKeyRun: 10 },
+    // A known key is a run of MIN_RUN key characters or more, a high-entropy token one of MIN_TOKEN; a PEM block
+    // starts with the ten "-----BEGIN" and has twenty dashes in its header and footer.
+    needs: [{ longestKeyRun: MIN_RUN }, { longestKeyRun: 10, dashes: 20 }],
     find(text) {
       const spans: Span[] = [];
       PEM.lastIndex = 0;

@@ -104,7 +104,7 @@ const RUN_STRIDE = 8;
  * Windows around the runs of digits and separators that could hold a match (8+ digits), merged where they
  * touch. Every match of a digit-anchored detector lies inside such a run.
  */
-export function digitWindows(text: string, digits?: number[]): Array<[number, number]> {
+export function digitWindows(text: string, digits?: number[], pluses?: number[]): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
   // A run worth a window has 8+ digits, so it is 8+ characters long and holds a multiple of RUN_STRIDE: only
   // those positions are looked at, and each run found is measured whole.
@@ -116,7 +116,7 @@ export function digitWindows(text: string, digits?: number[]): Array<[number, nu
     while (start > 0 && classOf(text.charCodeAt(start - 1)) !== 0) start--;
     while (end < n && classOf(text.charCodeAt(end)) !== 0) end++;
     i = end;
-    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows, digits);
+    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows, digits, pluses);
   }
   return windows;
 }
@@ -127,21 +127,30 @@ export function digitWindows(text: string, digits?: number[]): Array<[number, nu
  * see in the full text: a phone number whose digits continue past a separator ("+3467671 12"), or an edge
  * rule that reads what follows ("+1841408990310-1.2.3"), decide alike in a long text and a short one.
  */
-function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>, digitsOut?: number[]): void {
+function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>, digitsOut?: number[], plusesOut?: number[]): void {
   let digits = 0;
-  // Counted whole when the caller asks for it (a window then says how many digits its longest run has).
+  let pluses = 0;
+  // Counted whole when the caller asks for it (a window then says how many digits its longest run has, and
+  // how many '+' its runs have).
   const enough = digitsOut === undefined ? 8 : Infinity;
-  for (let i = from; i < to && digits < enough; i++) if (classOf(text.charCodeAt(i)) === 1) digits++;
+  for (let i = from; i < to && digits < enough; i++) {
+    const c = text.charCodeAt(i);
+    if (classOf(c) === 1) digits++;
+    else if (c === 43) pluses++;
+  }
   if (digits < 8) return;
   const start = Math.max(0, from - MARGIN);
   const end = Math.min(text.length, to + MARGIN);
   const last = windows[windows.length - 1];
   if (last && start <= last[1]) {
     last[1] = end;
-    if (digitsOut !== undefined && digits > digitsOut[digitsOut.length - 1]!) digitsOut[digitsOut.length - 1] = digits;
+    const w = windows.length - 1;
+    if (digitsOut !== undefined && digits > digitsOut[w]!) digitsOut[w] = digits;
+    if (plusesOut !== undefined) plusesOut[w]! += pluses;
   } else {
     windows.push([start, end]);
     digitsOut?.push(digits);
+    plusesOut?.push(pluses);
   }
 }
 
@@ -153,11 +162,6 @@ const SUMMARISED_UP_TO = 512;
 function needsList(needs: DetectorInstance['needs']): TextSummary[] {
   const list: ReadonlyArray<Partial<TextSummary>> = needs === undefined ? [{}] : Array.isArray(needs) ? needs : [needs as Partial<TextSummary>];
   return list.map((n) => ({ digits: n.digits ?? 0, upper: n.upper ?? 0, at: n.at ?? 0, plus: n.plus ?? 0, dashes: n.dashes ?? 0, longestKeyRun: n.longestKeyRun ?? 0 }));
-}
-
-/** The fewest digits any match of the rule has (what a digit window must hold for the rule to run on it). */
-function leastDigits(rule: CompiledRule): number {
-  return Math.min(...(rule.detector.needs as TextSummary[]).map((n) => n.digits));
 }
 
 /** Whether any rule could match a text with this summary (or an upper bound of it). */
@@ -198,13 +202,18 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   }
   if (windowed !== null) {
     const digits: number[] = [];
-    const windows = digitWindows(text, digits);
+    const pluses: number[] = [];
+    const windows = digitWindows(text, digits, pluses);
+    // A match lies inside one run, so it has no more digits than the window's longest run and no more '+' than
+    // its runs together; what a window does not count is taken as enough.
+    const bound: TextSummary = { digits: 0, upper: Infinity, at: Infinity, plus: 0, dashes: Infinity, longestKeyRun: Infinity };
     for (let w = 0; w < windows.length; w++) {
       const [ws, we] = windows[w]!;
+      bound.digits = digits[w]!;
+      bound.plus = pluses[w]!;
       let part: string | null = null;
       for (const rule of windowed) {
-        // A match lies inside one run, so it has no more digits than the window's longest run.
-        if (leastDigits(rule) > digits[w]!) continue;
+        if (!meets(bound, rule.detector.needs as TextSummary[])) continue;
         part ??= text.slice(ws, we);
         for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
       }

@@ -220,21 +220,22 @@ test('a long digit run cut by a hold-back cap is masked as in the whole text', {
   assert.equal(out + s.flush(), masker.maskText(text).text);
 });
 
-test('digitWindows reports the digits of each window\'s longest run (seed 81, 2000 cases)', () => {
+test('digitWindows reports the digits of each window\'s longest run and the \'+\' of its runs (seed 81, 2000 cases)', () => {
   const r = new Rng(81);
   for (let i = 0; i < 2000; i++) {
     let text = '';
     const size = r.pick([10, 100, 3000]);
     while (text.length < size) text += `${stretchyText(r)}${r.chars(r.int(0, 12), 'abc def\n')}`;
     const digits: number[] = [];
-    const windows = digitWindows(text, digits);
+    const pluses: number[] = [];
+    const windows = digitWindows(text, digits, pluses);
     assert.deepEqual(windows, windowsByRegex(text), JSON.stringify(text));
-    const expected = windows.map(([s, e]) => {
-      let most = 0;
-      for (const m of text.slice(s, e).matchAll(/[0-9 ()+.-]+/g)) most = Math.max(most, m[0].replace(/[^0-9]/g, '').length);
-      return most;
-    });
+    const runsOf = (s: number, e: number) => [...text.matchAll(/[0-9 ()+.-]+/g)].filter((m) => m.index! < e && m.index! + m[0].length > s && m[0].replace(/[^0-9]/g, '').length >= 8);
+    const expected = windows.map(([s, e]) => Math.max(...runsOf(s, e).map((m) => m[0].replace(/[^0-9]/g, '').length)));
     assert.deepEqual(digits, expected, JSON.stringify(text));
+    // Every '+' of the window's runs (at least as many as any one run holds).
+    const expectedPluses = windows.map(([s, e]) => runsOf(s, e).reduce((n, m) => n + m[0].replace(/[^+]/g, '').length, 0));
+    assert.deepEqual(pluses, expectedPluses, JSON.stringify(text));
   }
 });
 

@@ -13,7 +13,6 @@ export interface JsonMaskResult {
   wasJson: boolean;
 }
 
-const STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/y;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WHOLE_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const LITERAL = /true|false|null/y;
@@ -31,6 +30,39 @@ export function maskJsonText(text: string, rules: readonly CompiledRule[], count
     if (!(e instanceof NotJson) && !(e instanceof SyntaxError)) throw e;
     // Not JSON after all: every rule over the raw text is the safe reading.
     return { text: maskTextWith(text, rules, counts), wasJson: false };
+  }
+}
+
+/**
+ * The first backslash at or after `from` (text.length when none), kept between stringTokenEnd calls on one text so
+ * a text without backslashes is searched for one once, not once per string.
+ */
+export interface BackslashCursor {
+  from: number;
+  next: number;
+}
+
+/**
+ * The end (after the closing quote) of the string token starting at `from` (a quote), or -1: exactly where the
+ * expression /"[^"\\]*(?:\\.[^"\\]*)*"/y ends its match, found by hopping to the next quote instead of
+ * matching character by character. A backslash escapes the character after it, anything but a line terminator.
+ */
+export function stringTokenEnd(text: string, from: number, backslash: BackslashCursor): number {
+  if (text.charCodeAt(from) !== 34) return -1;
+  let i = from + 1;
+  for (;;) {
+    const q = text.indexOf('"', i);
+    if (q < 0) return -1;
+    if (i < backslash.from || i > backslash.next) {
+      const b = text.indexOf('\\', i);
+      backslash.from = i;
+      backslash.next = b < 0 ? text.length : b;
+    }
+    const b = backslash.next;
+    if (b > q) return q + 1;
+    const c = text.charCodeAt(b + 1);
+    if (b + 1 >= text.length || c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return -1;
+    i = b + 2;
   }
 }
 
@@ -232,6 +264,7 @@ class Walker {
    */
   private readonly hits: Hit[];
   private cand = 0;
+  private readonly backslash: BackslashCursor = { from: 0, next: -1 };
   constructor(
     private readonly text: string,
     private readonly rules: readonly CompiledRule[],
@@ -307,6 +340,19 @@ class Walker {
     while (c === 32 || c === 10 || c === 13 || c === 9) c = this.text.charCodeAt(++this.pos);
   }
 
+  private stringEnd(from: number): number {
+    const end = stringTokenEnd(this.text, from, this.backslash);
+    if (end < 0) throw new NotJson();
+    return end;
+  }
+
+  /** The raw string token at the cursor; the cursor moves past it. */
+  private stringToken(): string {
+    const start = this.pos;
+    this.pos = this.stringEnd(start);
+    return this.text.slice(start, this.pos);
+  }
+
   private token(re: RegExp): string {
     re.lastIndex = this.pos;
     const m = re.exec(this.text);
@@ -335,16 +381,14 @@ class Walker {
   private skip(): void {
     this.skipWhitespace();
     const c = this.text[this.pos];
-    if (c === '"') return void this.token(STRING);
+    if (c === '"') return void (this.pos = this.stringEnd(this.pos));
     if (c !== '{' && c !== '[') return void this.token(c === '-' || (c !== undefined && c >= '0' && c <= '9') ? NUMBER : LITERAL);
     let depth = 0;
     STRUCTURE.lastIndex = this.pos;
     for (let m = STRUCTURE.exec(this.text); m; m = STRUCTURE.exec(this.text)) {
       const ch = m[0];
       if (ch === '"') {
-        STRING.lastIndex = m.index;
-        if (!STRING.test(this.text)) throw new NotJson();
-        STRUCTURE.lastIndex = STRING.lastIndex;
+        STRUCTURE.lastIndex = this.stringEnd(m.index);
         continue;
       }
       depth += ch === '{' || ch === '[' ? 1 : -1;
@@ -361,7 +405,7 @@ class Walker {
     const c = this.text[this.pos];
     const start = this.pos;
     if (c === '"') {
-      const raw = this.token(STRING);
+      const raw = this.stringToken();
       if (frame.active.length > 0) this.maskString(start, raw, frame.active);
     } else if (c === '{') {
       this.pos++;
@@ -371,7 +415,7 @@ class Walker {
         this.skipWhitespace();
         const keyStart = this.pos;
         if (this.text[this.pos] !== '"') throw new NotJson();
-        const rawKey = this.token(STRING);
+        const rawKey = this.stringToken();
         const key = decodeString(rawKey);
         // Keys are data too (maps keyed by email): masked under the rules active for the object.
         if (frame.active.length > 0) this.maskString(keyStart, rawKey, frame.active);

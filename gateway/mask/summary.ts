@@ -52,19 +52,27 @@ const CLASS = (() => {
 export const isKeyChar = (c: number): boolean => c < 128 && (CLASS[c]! & KEY) !== 0;
 
 export function summarize(text: string): PieceSummary {
-  let digits = 0;
-  let upper = 0;
-  let at = 0;
-  let plus = 0;
-  let dashes = 0;
-  let run = 0;
-  let longest = 0;
-  let leading = -1;
+  return appendSummary(emptySummary(), text);
+}
+
+export function emptySummary(): PieceSummary {
+  return { length: 0, digits: 0, upper: 0, at: 0, plus: 0, dashes: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };
+}
+
+/**
+ * Make `into` the summary of (what it summarised) + text, in place: exact, or an upper bound of every count and
+ * run when `into` was one (its leading run then means nothing; only appending to the right is bounded). In
+ * place, because a stream does this for every piece.
+ */
+export function appendSummary(into: PieceSummary, text: string): PieceSummary {
+  let { digits, upper, at, plus, dashes, longestKeyRun: longest } = into;
+  let run = into.trailingKeyRun;
+  let leading = into.leadingKeyRun === into.length ? -1 : into.leadingKeyRun;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     const f = c < 128 ? CLASS[c]! : 0;
     if ((f & KEY) === 0) {
-      if (leading < 0) leading = i;
+      if (leading < 0) leading = into.length + i;
       run = 0;
       if (f === AT) at++;
       continue;
@@ -75,26 +83,15 @@ export function summarize(text: string): PieceSummary {
     else if ((f & DASH) !== 0) dashes++;
     else if ((f & PLUS) !== 0) plus++;
   }
-  return { length: text.length, digits, upper, at, plus, dashes, longestKeyRun: longest, leadingKeyRun: leading < 0 ? text.length : leading, trailingKeyRun: run };
+  into.length += text.length;
+  into.digits = digits;
+  into.upper = upper;
+  into.at = at;
+  into.plus = plus;
+  into.dashes = dashes;
+  into.longestKeyRun = longest;
+  into.leadingKeyRun = leading < 0 ? into.length : leading;
+  into.trailingKeyRun = run;
+  return into;
 }
 
-/**
- * The summary of a + b from the summaries of a and b: exact, or an upper bound of every count and run when a's
- * is one (its leading run then means nothing; only appending to the right is bounded).
- */
-export function concatSummary(a: PieceSummary, b: PieceSummary): PieceSummary {
-  const across = a.trailingKeyRun + b.leadingKeyRun;
-  return {
-    length: a.length + b.length,
-    digits: a.digits + b.digits,
-    upper: a.upper + b.upper,
-    at: a.at + b.at,
-    plus: a.plus + b.plus,
-    dashes: a.dashes + b.dashes,
-    longestKeyRun: Math.max(a.longestKeyRun, b.longestKeyRun, across),
-    leadingKeyRun: a.leadingKeyRun === a.length ? a.length + b.leadingKeyRun : a.leadingKeyRun,
-    trailingKeyRun: b.trailingKeyRun === b.length ? a.trailingKeyRun + b.length : b.trailingKeyRun,
-  };
-}
-
-export const EMPTY_SUMMARY: PieceSummary = { length: 0, digits: 0, upper: 0, at: 0, plus: 0, dashes: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };

@@ -5,7 +5,7 @@
  * judge the same characters as a scan of the whole text would: the output equals masking the concatenation.
  */
 import { allRulesDeclareNeeds, anyRuleMayMatch, applyHits, findHits, holdBackOf, holdBackPlan, type CompiledRule, type HoldBackPlan, type Hit } from './rules.js';
-import { concatSummary, EMPTY_SUMMARY, summarize, type PieceSummary } from './summary.js';
+import { appendSummary, emptySummary, type PieceSummary } from './summary.js';
 import type { MaskCounts } from './types.js';
 
 /** Released characters kept as left context; longer than any detector's look-behind (a 4-digit group and its separator). */
@@ -21,7 +21,7 @@ export class StreamingText {
    * An upper bound of summarize(scan), grown by the summary of each piece (a few characters) instead of
    * summarising the whole scan again: while no rule's needs are met, nothing can match and no detector runs.
    */
-  private bound: PieceSummary = EMPTY_SUMMARY;
+  private readonly bound: PieceSummary = emptySummary();
   private readonly gated: boolean;
   private readonly holdPlan: HoldBackPlan | null;
 
@@ -45,12 +45,12 @@ export class StreamingText {
     if (piece.length === 0) return '';
     this.scan += piece;
     if (this.gated) {
-      this.bound = concatSummary(this.bound, summarize(piece));
+      appendSummary(this.bound, piece);
       if (!anyRuleMayMatch(this.bound, this.rules)) return this.release(false, NO_HITS);
     }
     const out = this.release(false);
     // The bound was met: start again from the exact summary of what is kept.
-    if (this.gated) this.bound = summarize(this.scan);
+    if (this.gated) appendSummary(Object.assign(this.bound, emptySummary()), this.scan);
     return out;
   }
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyHits, digitWindows, holdBackOf, holdBackPlan, resolveOverlaps, type CompiledRule, type Hit } from '../../gateway/mask/rules.js';
-import { summarize, type TextSummary } from '../../gateway/mask/summary.js';
+import { appendSummary, emptySummary, summarize, type TextSummary } from '../../gateway/mask/summary.js';
 import { ALL_DETECTORS } from './bodies.js';
 import { formatPan, IBAN_COUNTRIES, phoneNearMiss, printIban, validEmail, validIban, validKey, validPan, validPhone, validSsn } from './generators.js';
 import { plainLiteralValue } from '../../gateway/mask/events.js';
@@ -269,5 +269,15 @@ test('stringTokenEnd ends a JSON string token where the expression does (seed 83
       const expected = STRING.test(text) ? STRING.lastIndex : -1;
       assert.equal(stringTokenEnd(text, from, cursor), expected, `${JSON.stringify(text)} at ${from}`);
     }
+  }
+});
+
+test('appendSummary piece by piece equals summarising the concatenation (seed 84, 3000 texts)', () => {
+  const r = new Rng(84);
+  for (let i = 0; i < 3000; i++) {
+    const pieces = Array.from({ length: r.int(1, 6) }, () => r.chars(r.int(0, 12), 'aZ9-+_/@ .\u00e9'));
+    const into = emptySummary();
+    for (const p of pieces) appendSummary(into, p);
+    assert.deepEqual(into, summarize(pieces.join('')), JSON.stringify(pieces));
   }
 });

@@ -277,12 +277,23 @@ export interface HoldBackPlan {
   runs: HoldRun[];
   longestCap: number;
   beyond: Array<(text: string) => number>;
-  /** Scratch: the length of each run. */
+  /** Scratch: the length of each run (one pass at a time: the masker is synchronous). */
   lengths: Int32Array;
 }
 
-/** A plan when every rule declares its hold-back run (and there are few enough for a bit each), else null. */
+const PLANS = new WeakMap<readonly CompiledRule[], HoldBackPlan | null>();
+
+/**
+ * A plan when every rule declares its hold-back run (and there are few enough for a bit each), else null. Made
+ * once per rule list: a stream makes a StreamingText per channel, and a response may be a few events long.
+ */
 export function holdBackPlan(rules: readonly CompiledRule[]): HoldBackPlan | null {
+  let plan = PLANS.get(rules);
+  if (plan === undefined) PLANS.set(rules, (plan = makeHoldBackPlan(rules)));
+  return plan;
+}
+
+function makeHoldBackPlan(rules: readonly CompiledRule[]): HoldBackPlan | null {
   if (rules.length === 0 || rules.length > 30 || !rules.every((r) => r.detector.holdRun !== undefined)) return null;
   const runs = rules.map((r) => r.detector.holdRun!);
   const members = new Uint32Array(128);

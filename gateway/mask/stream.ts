@@ -160,7 +160,17 @@ export class MaskingStream extends Transform {
 
   /** Split decoded text into lines (\n, \r\n or \r); a trailing \r waits for a possible \n. */
   private lines(text: string): void {
-    const buf = this.partial + text;
+    const nl = this.partial === '' ? -1 : text.indexOf('\n');
+    if (nl < 0 || this.partial.indexOf('\r') >= 0 || text.indexOf('\r') >= 0) return this.linesOf(this.partial + text);
+    // The held line ends in this text: it is completed on its own (with the blank line after it, if any), and
+    // the rest of the text is split where it is, instead of copying the whole chunk behind the held line.
+    const cut = text.charCodeAt(nl + 1) === 10 ? nl + 2 : nl + 1;
+    this.linesOf(this.partial + text.slice(0, cut));
+    this.linesOf(text.slice(cut));
+  }
+
+  /** lines() of partial + text, given whole: the held line is the start of buf. */
+  private linesOf(buf: string): void {
     let from = 0;
     if (buf.indexOf('\r') < 0) {
       // The usual case: \n only, found with indexOf.

@@ -13,7 +13,7 @@ import { compileMasker } from '../../gateway/mask/masker.js';
 import { DETECTORS } from '../../gateway/mask/registry.js';
 import { ALNUM, Rng } from './random.js';
 import { StreamingText } from '../../gateway/mask/text-stream.js';
-import { stringTokenEnd, type BackslashCursor } from '../../gateway/mask/json-mask.js';
+import { stringTokenEnd, type BackslashCursor } from '../../gateway/mask/json-tokens.js';
 
 /** Texts dense in digits and separators, where the alternatives and their backtracking all come into play. */
 function stretchyText(r: Rng): string {

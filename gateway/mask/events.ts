@@ -177,7 +177,7 @@ export class EventMasker<F> {
    * is the last event's text around a single JSON string literal, that literal is the new piece: it is pushed
    * and spliced back without parsing or re-serialising the event. Anything else takes the full path.
    */
-  private sameShape(payload: string, frame: F): string | null {
+  sameShape(payload: string, frame: F): string | null {
     const shape = this.shape;
     if (shape === null || payload.length < shape.prefix.length + shape.suffix.length + 2) return null;
     // Compared as slices: string equality is a memory compare, several times cheaper than startsWith/endsWith
@@ -191,7 +191,7 @@ export class EventMasker<F> {
     shape.channel.template = payload;
     shape.channel.frame = frame;
     const released = shape.channel.text.push(value);
-    return released === value ? payload : shape.prefix + JSON.stringify(released) + shape.suffix;
+    return released === value ? payload : shape.prefix + jsonString(released) + shape.suffix;
   }
 
   private rememberShape(payload: string, value: string, channel: Channel<F>): void {
@@ -345,6 +345,19 @@ export function plainLiteralValue(literal: string): string | null {
     if (c === 34 || c === 92 || c < 32) return null;
   }
   return literal.slice(1, end);
+}
+
+/**
+ * JSON.stringify of a string, with the common case (nothing to escape) built by hand: a call into JSON.stringify
+ * costs more than the check for a token-sized piece.
+ */
+export function jsonString(value: string): string {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // Quote, backslash, control characters and surrogates (a lone one is escaped) take the full path.
+    if (c === 34 || c === 92 || c < 32 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
+  }
+  return `"${value}"`;
 }
 
 /** JSON.parse of a literal that should be one string; null when it is not valid JSON or not a string. */

@@ -4,6 +4,7 @@
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
 import type { CompiledPath, PathKey } from './json-path.js';
+import { NotJson, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
 import { applyHits, findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
@@ -13,13 +14,11 @@ export interface JsonMaskResult {
   wasJson: boolean;
 }
 
-const STRING = /"[^"\\]*(?:\\.[^"\\]*)*"/y;
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WHOLE_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const LITERAL = /true|false|null/y;
 const MAX_DEPTH = 512;
 
-class NotJson extends Error {}
 
 export function maskJsonText(text: string, rules: readonly CompiledRule[], counts: MaskCounts): JsonMaskResult {
   const local: MaskCounts = {};
@@ -63,7 +62,7 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     return text;
   }
   hits.sort((a, b) => a.start - b.start);
-  const tokens = new TokenFinder(text);
+  const tokens = new TokenFinder(text, escapes.length === 0);
   const work = new Map<number, TokenWork>();
   const workFor = (start: number, end: number, isString: boolean): TokenWork => {
     let w = work.get(start);
@@ -134,69 +133,6 @@ function numberAround(text: string, p: number): { start: number; end: number } |
   return e > s && WHOLE_NUMBER.test(text.slice(s, e)) ? { start: s, end: e } : null;
 }
 
-/**
- * Which string token holds a position, for positions asked in increasing order: hops from quote to quote
- * (indexOf, no allocation), skipping quotes escaped inside strings.
- */
-class TokenFinder {
-  private pos = 0;
-  private open = -1; // start of the string being read, or -1 outside strings
-  private lastStart = -1;
-  private lastEnd = -1;
-  private readonly starts: number[] = [];
-  private readonly ends: number[] = [];
-  constructor(private readonly text: string) {}
-
-  /** A position before the cursor: binary search in the strings already read. */
-  private behind(p: number): { isString: boolean; start: number; end: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.starts[mid]! > p) hi = mid - 1;
-      else if (this.ends[mid]! <= p) lo = mid + 1;
-      else return { isString: true, start: this.starts[mid]!, end: this.ends[mid]! };
-    }
-    return { isString: false, start: p, end: p + 1 };
-  }
-
-  private closingQuote(from: number): number {
-    for (let q = this.text.indexOf('"', from); ; q = this.text.indexOf('"', q + 1)) {
-      if (q < 0) throw new NotJson(); // an unterminated string
-      let b = 0;
-      while (this.text.charCodeAt(q - 1 - b) === 92) b++;
-      if (b % 2 === 0) return q;
-    }
-  }
-
-  at(p: number): { isString: boolean; start: number; end: number } {
-    if (p >= this.lastStart && p < this.lastEnd) return { isString: true, start: this.lastStart, end: this.lastEnd };
-    if (p < this.pos) return this.behind(p);
-    for (;;) {
-      if (this.open < 0) {
-        const q = this.text.indexOf('"', this.pos);
-        if (q < 0 || q > p) return { isString: false, start: p, end: p + 1 };
-        this.open = q;
-        this.pos = q + 1;
-      }
-      const close = this.closingQuote(this.pos);
-      this.lastStart = this.open;
-      this.lastEnd = close + 1;
-      this.starts.push(this.lastStart);
-      this.ends.push(this.lastEnd);
-      this.open = -1;
-      this.pos = close + 1;
-      if (p < this.lastEnd) return { isString: true, start: this.lastStart, end: this.lastEnd };
-    }
-  }
-
-  /** The start of the next string token before limit, or limit. */
-  nextStringStart(from: number, limit: number): number {
-    const q = this.text.indexOf('"', from);
-    return q < 0 || q >= limit ? limit : q;
-  }
-}
-
 interface Cursor {
   path: CompiledPath;
   rule: CompiledRule;
@@ -223,6 +159,7 @@ class Walker {
    */
   private readonly hits: Hit[];
   private cand = 0;
+  private readonly backslash: BackslashCursor = { from: 0, next: -1 };
   constructor(
     private readonly text: string,
     private readonly rules: readonly CompiledRule[],
@@ -298,6 +235,19 @@ class Walker {
     while (c === 32 || c === 10 || c === 13 || c === 9) c = this.text.charCodeAt(++this.pos);
   }
 
+  private stringEnd(from: number): number {
+    const end = stringTokenEnd(this.text, from, this.backslash);
+    if (end < 0) throw new NotJson();
+    return end;
+  }
+
+  /** The raw string token at the cursor; the cursor moves past it. */
+  private stringToken(): string {
+    const start = this.pos;
+    this.pos = this.stringEnd(start);
+    return this.text.slice(start, this.pos);
+  }
+
   private token(re: RegExp): string {
     re.lastIndex = this.pos;
     const m = re.exec(this.text);
@@ -326,16 +276,14 @@ class Walker {
   private skip(): void {
     this.skipWhitespace();
     const c = this.text[this.pos];
-    if (c === '"') return void this.token(STRING);
+    if (c === '"') return void (this.pos = this.stringEnd(this.pos));
     if (c !== '{' && c !== '[') return void this.token(c === '-' || (c !== undefined && c >= '0' && c <= '9') ? NUMBER : LITERAL);
     let depth = 0;
     STRUCTURE.lastIndex = this.pos;
     for (let m = STRUCTURE.exec(this.text); m; m = STRUCTURE.exec(this.text)) {
       const ch = m[0];
       if (ch === '"') {
-        STRING.lastIndex = m.index;
-        if (!STRING.test(this.text)) throw new NotJson();
-        STRUCTURE.lastIndex = STRING.lastIndex;
+        STRUCTURE.lastIndex = this.stringEnd(m.index);
         continue;
       }
       depth += ch === '{' || ch === '[' ? 1 : -1;
@@ -352,7 +300,7 @@ class Walker {
     const c = this.text[this.pos];
     const start = this.pos;
     if (c === '"') {
-      const raw = this.token(STRING);
+      const raw = this.stringToken();
       if (frame.active.length > 0) this.maskString(start, raw, frame.active);
     } else if (c === '{') {
       this.pos++;
@@ -362,7 +310,7 @@ class Walker {
         this.skipWhitespace();
         const keyStart = this.pos;
         if (this.text[this.pos] !== '"') throw new NotJson();
-        const rawKey = this.token(STRING);
+        const rawKey = this.stringToken();
         const key = decodeString(rawKey);
         // Keys are data too (maps keyed by email): masked under the rules active for the object.
         if (frame.active.length > 0) this.maskString(keyStart, rawKey, frame.active);

@@ -3,7 +3,8 @@ import type { MaskSpec } from '../policy/types.js';
 import { MaskError } from './errors.js';
 import { compilePath, type CompiledPath } from './json-path.js';
 import { DETECTORS } from './registry.js';
-import { starAlnum } from './shapes.js';
+import { starAlnum, type AsciiSet, type HoldRun } from './shapes.js';
+import { summarize, type TextSummary } from './summary.js';
 import type { DetectorInstance, MaskCounts } from './types.js';
 
 export interface CompiledRule {
@@ -18,6 +19,8 @@ export interface CompiledRule {
   paths: CompiledPath[] | null;
   /** null: every column. Each entry is lowercased "column", "table.column" or "schema.table.column" split on dots. */
   columns: string[][] | null;
+  /** The detector declares needs (see DetectorInstance.needs); without them it runs on every text. */
+  declaresNeeds: boolean;
 }
 
 export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
@@ -25,10 +28,10 @@ export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
     const entry = DETECTORS[spec.detector];
     if (!entry) throw new MaskError('CW_MASK_SPEC_INVALID', `unknown detector "${String(spec.detector)}"`);
     if (spec.detector === 'regex' && (!spec.name || !spec.pattern)) throw new MaskError('CW_MASK_SPEC_INVALID', 'a regex entry needs "name" and "pattern"');
-    let detector: DetectorInstance;
+    let created: DetectorInstance;
     let paths: CompiledPath[] | null = null;
     try {
-      detector = entry.create({ name: spec.name, pattern: spec.pattern });
+      created = entry.create({ name: spec.name, pattern: spec.pattern });
       if (spec.paths && spec.paths.length > 0) paths = spec.paths.map(compilePath);
     } catch (e) {
       throw new MaskError('CW_MASK_SPEC_INVALID', `entry ${order} (${spec.detector}): ${(e as Error).message}`);
@@ -36,13 +39,32 @@ export function compileRules(specs: readonly MaskSpec[]): CompiledRule[] {
     return {
       order,
       countName: spec.detector === 'regex' ? spec.name! : spec.detector,
-      detector,
+      detector: uniform(created),
       isRegex: spec.detector === 'regex',
       replace: spec.replace ?? 'partial',
       paths,
       columns: spec.columns && spec.columns.length > 0 ? spec.columns.map((c) => c.toLowerCase().split('.')) : null,
+      declaresNeeds: created.needs !== undefined,
     };
   });
+}
+
+/**
+ * The instance with every optional member present, in one order: all rules' detectors then share one object
+ * shape, and reading their members in the per-piece loops stays a monomorphic load instead of a megamorphic one.
+ */
+function uniform(d: DetectorInstance): DetectorInstance {
+  return {
+    quick: d.quick,
+    needsDigit: d.needsDigit === true,
+    digitAnchored: d.digitAnchored === true,
+    needs: needsList(d.needs),
+    find: d.find,
+    partial: d.partial,
+    holdBack: d.holdBack,
+    holdRun: d.holdRun,
+    holdBackBeyondRun: d.holdBackBeyondRun,
+  };
 }
 
 export interface Hit {
@@ -82,7 +104,7 @@ const RUN_STRIDE = 8;
  * Windows around the runs of digits and separators that could hold a match (8+ digits), merged where they
  * touch. Every match of a digit-anchored detector lies inside such a run.
  */
-export function digitWindows(text: string): Array<[number, number]> {
+export function digitWindows(text: string, digits?: number[], pluses?: number[]): Array<[number, number]> {
   const windows: Array<[number, number]> = [];
   // A run worth a window has 8+ digits, so it is 8+ characters long and holds a multiple of RUN_STRIDE: only
   // those positions are looked at, and each run found is measured whole.
@@ -94,7 +116,7 @@ export function digitWindows(text: string): Array<[number, number]> {
     while (start > 0 && classOf(text.charCodeAt(start - 1)) !== 0) start--;
     while (end < n && classOf(text.charCodeAt(end)) !== 0) end++;
     i = end;
-    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows);
+    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows, digits, pluses);
   }
   return windows;
 }
@@ -105,25 +127,70 @@ export function digitWindows(text: string): Array<[number, number]> {
  * see in the full text: a phone number whose digits continue past a separator ("+3467671 12"), or an edge
  * rule that reads what follows ("+1841408990310-1.2.3"), decide alike in a long text and a short one.
  */
-function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>): void {
+function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>, digitsOut?: number[], plusesOut?: number[]): void {
   let digits = 0;
-  for (let i = from; i < to && digits < 8; i++) if (classOf(text.charCodeAt(i)) === 1) digits++;
+  let pluses = 0;
+  // Counted whole when the caller asks for it (a window then says how many digits its longest run has, and
+  // how many '+' its runs have).
+  const enough = digitsOut === undefined ? 8 : Infinity;
+  for (let i = from; i < to && digits < enough; i++) {
+    const c = text.charCodeAt(i);
+    if (classOf(c) === 1) digits++;
+    else if (c === 43) pluses++;
+  }
   if (digits < 8) return;
   const start = Math.max(0, from - MARGIN);
   const end = Math.min(text.length, to + MARGIN);
   const last = windows[windows.length - 1];
-  if (last && start <= last[1]) last[1] = end;
-  else windows.push([start, end]);
+  if (last && start <= last[1]) {
+    last[1] = end;
+    const w = windows.length - 1;
+    if (digitsOut !== undefined && digits > digitsOut[w]!) digitsOut[w] = digits;
+    if (plusesOut !== undefined) plusesOut[w]! += pluses;
+  } else {
+    windows.push([start, end]);
+    digitsOut?.push(digits);
+    plusesOut?.push(pluses);
+  }
 }
 
 const ANY_DIGIT = /\d/;
+/** Texts up to this long are summarised for needs; longer ones use the detectors' quick tests only. */
+const SUMMARISED_UP_TO = 512;
+
+/** A detector's needs as a list of complete summaries (absent counts 0; no needs: one that every text meets). */
+function needsList(needs: DetectorInstance['needs']): TextSummary[] {
+  const list: ReadonlyArray<Partial<TextSummary>> = needs === undefined ? [{}] : Array.isArray(needs) ? needs : [needs as Partial<TextSummary>];
+  return list.map((n) => ({ digits: n.digits ?? 0, upper: n.upper ?? 0, at: n.at ?? 0, plus: n.plus ?? 0, dashes: n.dashes ?? 0, longestKeyRun: n.longestKeyRun ?? 0 }));
+}
+
+/** Whether any rule could match a text with this summary (or an upper bound of it). */
+export function anyRuleMayMatch(s: TextSummary, rules: readonly CompiledRule[]): boolean {
+  for (let i = 0; i < rules.length; i++) if (meets(s, rules[i]!.detector.needs as TextSummary[])) return true;
+  return false;
+}
+
+/** Whether every rule declares what its matches need (a user regex does not): then a text can be gated. */
+export function allRulesDeclareNeeds(rules: readonly CompiledRule[]): boolean {
+  return rules.every((r) => r.declaresNeeds);
+}
+
+function meets(s: TextSummary, needs: readonly TextSummary[]): boolean {
+  for (let i = 0; i < needs.length; i++) {
+    const n = needs[i]!;
+    if (s.digits >= n.digits && s.upper >= n.upper && s.at >= n.at && s.plus >= n.plus && s.dashes >= n.dashes && s.longestKeyRun >= n.longestKeyRun) return true;
+  }
+  return false;
+}
 
 /** Every rule's matches (overlaps not yet resolved). */
 export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   const all: Hit[] = [];
   let windowed: CompiledRule[] | null = null;
   let hasDigit: boolean | null = null;
+  const summary = text.length <= SUMMARISED_UP_TO ? summarize(text) : null;
   for (const rule of rules) {
+    if (summary !== null && !meets(summary, rule.detector.needs as TextSummary[])) continue;
     if (rule.detector.needsDigit === true && !(hasDigit ??= ANY_DIGIT.test(text))) continue;
     const quick = rule.detector.quick;
     if (quick !== undefined && !quick.test(text)) continue;
@@ -134,9 +201,22 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
   if (windowed !== null) {
-    for (const [ws, we] of digitWindows(text)) {
-      const part = text.slice(ws, we);
-      for (const rule of windowed) for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
+    const digits: number[] = [];
+    const pluses: number[] = [];
+    const windows = digitWindows(text, digits, pluses);
+    // A match lies inside one run, so it has no more digits than the window's longest run and no more '+' than
+    // its runs together; what a window does not count is taken as enough.
+    const bound: TextSummary = { digits: 0, upper: Infinity, at: Infinity, plus: 0, dashes: Infinity, longestKeyRun: Infinity };
+    for (let w = 0; w < windows.length; w++) {
+      const [ws, we] = windows[w]!;
+      bound.digits = digits[w]!;
+      bound.plus = pluses[w]!;
+      let part: string | null = null;
+      for (const rule of windowed) {
+        if (!meets(bound, rule.detector.needs as TextSummary[])) continue;
+        part ??= text.slice(ws, we);
+        for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
+      }
     }
   }
   return all;
@@ -183,8 +263,77 @@ export function maskTextWith(text: string, rules: readonly CompiledRule[], count
 }
 
 /** How many trailing characters any rule could still extend into a match. */
-export function holdBackOf(text: string, rules: readonly CompiledRule[]): number {
+export function holdBackOf(text: string, rules: readonly CompiledRule[], plan: HoldBackPlan | null = null): number {
+  if (plan !== null) return plannedHoldBack(text, plan);
   let n = 0;
   for (const r of rules) n = Math.max(n, r.detector.holdBack(text));
   return n;
 }
+
+/** The hold-back runs of a rule set, measured together (see DetectorInstance.holdRun). */
+export interface HoldBackPlan {
+  /** By ASCII code: bit k set when the character belongs to run k. */
+  members: Uint32Array;
+  runs: HoldRun[];
+  longestCap: number;
+  beyond: Array<(text: string) => number>;
+  /** Scratch: the length of each run (one pass at a time: the masker is synchronous). */
+  lengths: Int32Array;
+}
+
+const PLANS = new WeakMap<readonly CompiledRule[], HoldBackPlan | null>();
+
+/**
+ * A plan when every rule declares its hold-back run (and there are few enough for a bit each), else null. Made
+ * once per rule list: a stream makes a StreamingText per channel, and a response may be a few events long.
+ */
+export function holdBackPlan(rules: readonly CompiledRule[]): HoldBackPlan | null {
+  let plan = PLANS.get(rules);
+  if (plan === undefined) PLANS.set(rules, (plan = makeHoldBackPlan(rules)));
+  return plan;
+}
+
+function makeHoldBackPlan(rules: readonly CompiledRule[]): HoldBackPlan | null {
+  if (rules.length === 0 || rules.length > 30 || !rules.every((r) => r.detector.holdRun !== undefined)) return null;
+  const runs = rules.map((r) => r.detector.holdRun!);
+  const members = new Uint32Array(128);
+  for (let c = 0; c < 128; c++) for (let k = 0; k < runs.length; k++) if (runs[k]!.run[c] === 1) members[c]! |= 1 << k;
+  return {
+    members,
+    runs,
+    longestCap: Math.max(...runs.map((h) => h.cap)),
+    beyond: rules.flatMap((r) => (r.detector.holdBackBeyondRun ? [r.detector.holdBackBeyondRun] : [])),
+    lengths: new Int32Array(runs.length),
+  };
+}
+
+/**
+ * Every rule's holdRunLength in one backward pass: each character is read once for all runs (a bit per run
+ * still going), then each run is capped and trimmed to a character it may start with.
+ */
+function plannedHoldBack(text: string, plan: HoldBackPlan): number {
+  const { members, runs, lengths } = plan;
+  const len = text.length;
+  const all = (1 << runs.length) - 1;
+  let alive = all;
+  let n = 0;
+  while (alive !== 0 && n < len && n < plan.longestCap) {
+    const c = text.charCodeAt(len - 1 - n);
+    const still = alive & (c < 128 ? members[c]! : 0);
+    for (let ended = alive & ~still, k = 0; ended !== 0; ended >>>= 1, k++) if ((ended & 1) !== 0) lengths[k] = n;
+    alive = still;
+    n++;
+  }
+  for (let k = 0; alive !== 0; alive >>>= 1, k++) if ((alive & 1) !== 0) lengths[k] = n;
+  let most = 0;
+  for (let k = 0; k < runs.length; k++) {
+    const h = runs[k]!;
+    let r = Math.min(lengths[k]!, h.cap);
+    if (h.start !== null) while (r > 0 && !inAsciiSet(h.start, text.charCodeAt(len - r))) r--;
+    if (r > most) most = r;
+  }
+  for (const f of plan.beyond) most = Math.max(most, f(text));
+  return most;
+}
+
+const inAsciiSet = (set: AsciiSet, c: number): boolean => c < 128 && set[c] === 1;

@@ -4,20 +4,48 @@ export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 export const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 export const isWord = (c: number): boolean => isAlnum(c) || c === 95;
 
-/** Length of the run of characters at the end of text that satisfy inRun, capped at cap. */
-export function trailingRun(text: string, inRun: (c: number) => boolean, cap: number): number {
+/**
+ * A set of ASCII characters as a lookup table (1 = in the set). Hold-back runs are measured after every streamed
+ * piece: a table read costs less than calling a predicate, and keeps the shared loops below monomorphic.
+ */
+export type AsciiSet = Uint8Array;
+
+export function asciiSet(has: (c: number) => boolean): AsciiSet {
+  const t = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) t[c] = has(c) ? 1 : 0;
+  return t;
+}
+
+const inSet = (set: AsciiSet, c: number): boolean => c < 128 && set[c] === 1;
+
+/** Length of the run of characters of inRun at the end of text, capped at cap. */
+export function trailingRun(text: string, inRun: AsciiSet, cap: number): number {
   let n = 0;
-  for (let i = text.length - 1; i >= 0 && n < cap; i--, n++) if (!inRun(text.charCodeAt(i))) break;
+  for (let i = text.length - 1; i >= 0 && n < cap; i--, n++) if (!inSet(inRun, text.charCodeAt(i))) break;
   return n;
+}
+
+/**
+ * A hold-back that is a trailing run, as data: characters of `run`, beginning with one of `start` (null: any
+ * of run), at most `cap`. Declared this way, the runs of all detectors are measured in one backward pass.
+ */
+export interface HoldRun {
+  run: AsciiSet;
+  start: AsciiSet | null;
+  cap: number;
+}
+
+export function holdRunLength(text: string, h: HoldRun): number {
+  return h.start === null ? trailingRun(text, h.run, h.cap) : trailingRunFrom(text, h.run, h.start, h.cap);
 }
 
 /**
  * Like trailingRun, but the run must begin with a character a match can begin with: a tail of separators
  * alone (". ", " - ") cannot grow into a match and is not held.
  */
-export function trailingRunFrom(text: string, inRun: (c: number) => boolean, canStart: (c: number) => boolean, cap: number): number {
+export function trailingRunFrom(text: string, inRun: AsciiSet, canStart: AsciiSet, cap: number): number {
   let n = trailingRun(text, inRun, cap);
-  while (n > 0 && !canStart(text.charCodeAt(text.length - n))) n--;
+  while (n > 0 && !inSet(canStart, text.charCodeAt(text.length - n))) n--;
   return n;
 }
 

@@ -4,51 +4,75 @@
  * The scan sees a little already-released text in front, so edge rules (no letter before a card number…)
  * judge the same characters as a scan of the whole text would: the output equals masking the concatenation.
  */
-import { applyHits, findHits, holdBackOf, type CompiledRule } from './rules.js';
+import { allRulesDeclareNeeds, anyRuleMayMatch, applyHits, findHits, holdBackOf, holdBackPlan, type CompiledRule, type HoldBackPlan, type Hit } from './rules.js';
+import { appendSummary, emptySummary, type PieceSummary } from './summary.js';
 import type { MaskCounts } from './types.js';
 
 /** Released characters kept as left context; longer than any detector's look-behind (a 4-digit group and its separator). */
 const CONTEXT = 16;
+const NO_HITS: Hit[] = [];
 
 export class StreamingText {
-  private context = '';
-  private pending = '';
+  /** Released context followed by the characters not yet released: what the next scan reads, kept as one string. */
+  private scan = '';
+  /** Where the unreleased part of scan starts. */
+  private base = 0;
+  /**
+   * An upper bound of summarize(scan), grown by the summary of each piece (a few characters) instead of
+   * summarising the whole scan again: while no rule's needs are met, nothing can match and no detector runs.
+   */
+  private readonly bound: PieceSummary = emptySummary();
+  private readonly gated: boolean;
+  private readonly holdPlan: HoldBackPlan | null;
 
+  /** summaryGate: false scans after every piece (for tests that compare the two). */
   constructor(
     private readonly rules: readonly CompiledRule[],
     private readonly counts: MaskCounts,
-  ) {}
+    options: { summaryGate?: boolean } = {},
+  ) {
+    this.gated = options.summaryGate !== false && rules.length > 0 && allRulesDeclareNeeds(rules);
+    this.holdPlan = holdBackPlan(rules);
+  }
 
   /** Characters received but not yet released. */
   get held(): number {
-    return this.pending.length;
+    return this.scan.length - this.base;
   }
 
   /** Add a piece; returns the masked text that is now final (possibly empty). */
   push(piece: string): string {
     if (piece.length === 0) return '';
-    this.pending += piece;
-    return this.release(false);
+    this.scan += piece;
+    if (this.gated) {
+      appendSummary(this.bound, piece);
+      if (!anyRuleMayMatch(this.bound, this.rules)) return this.release(false, NO_HITS);
+    }
+    const out = this.release(false);
+    // The bound was met: start again from the exact summary of what is kept.
+    if (this.gated) appendSummary(Object.assign(this.bound, emptySummary()), this.scan);
+    return out;
   }
 
   /** The end of the text: release everything. */
   flush(): string {
-    return this.pending.length === 0 ? '' : this.release(true);
+    return this.held === 0 ? '' : this.release(true);
   }
 
-  private release(final: boolean): string {
-    const scan = this.context + this.pending;
-    const base = this.context.length;
-    const hits = findHits(scan, this.rules);
-    let cut = final ? scan.length : Math.max(base, scan.length - holdBackOf(scan, this.rules));
+  /** hits: the matches in scan when already known (none, when the bound rules every match out). */
+  private release(final: boolean, hits: Hit[] = findHits(this.scan, this.rules)): string {
+    const scan = this.scan;
+    const base = this.base;
+    let cut = final ? scan.length : Math.max(base, scan.length - holdBackOf(scan, this.rules, this.holdPlan));
     // A match that straddles the cut is held whole: more text may still change it.
     for (const h of hits) if (h.start < cut && h.end > cut) cut = Math.max(base, h.start);
     // A match reaching back into released text cannot happen while every detector's hold-back is right; if it
     // did, its unreleased rest is still masked whole.
     const inRange = hits.length === 0 ? hits : hits.filter((h) => h.end > base && h.start < cut).map((h) => (h.start < base ? { ...h, start: base, fragment: true } : h));
     const out = applyHits(scan, inRange, base, cut, this.counts);
-    this.context = scan.slice(Math.max(0, cut - CONTEXT), cut);
-    this.pending = scan.slice(cut);
+    const keepFrom = Math.max(0, cut - CONTEXT);
+    this.scan = keepFrom === 0 ? scan : scan.slice(keepFrom);
+    this.base = cut - keepFrom;
     return out;
   }
 }

@@ -1,5 +1,7 @@
 /** Shared shapes of the masking module. */
 import type { DetectorName } from './names.js';
+import type { HoldRun } from './shapes.js';
+import type { TextSummary } from './summary.js';
 
 /** A half-open range [start, end) of UTF-16 code units in the scanned text. */
 export interface Span {
@@ -41,6 +43,13 @@ export interface DetectorInstance {
    * the detector runs only on small windows around them.
    */
   digitAnchored?: boolean;
+  /**
+   * The least every match needs of a text, as counts of its summary (at least this many digits, capitals, '@',
+   * a run of key characters this long). Short texts (streamed pieces, cells, strings with escapes) are
+   * summarised once for all detectors, and a detector whose needs the text does not meet is not run. Must
+   * hold for every match find can return (tested on random texts). A list: every match meets one of them.
+   */
+  needs?: Partial<TextSummary> | ReadonlyArray<Partial<TextSummary>>;
   /** Every match in text, sorted by start, not overlapping each other. */
   find(text: string): Span[];
   /** The shape-keeping replacement of one matched value (`4111 **** **** 1111`). */
@@ -50,6 +59,13 @@ export interface DetectorInstance {
    * would complete or change. A streaming masker holds those back; everything before is final.
    */
   holdBack(text: string): number;
+  /**
+   * When holdBack is a trailing run (plus holdBackBeyondRun, if given), that run as data: holdBack(text) must
+   * equal the larger of holdRunLength(text, holdRun) and holdBackBeyondRun(text). A rule set whose detectors
+   * all declare it measures every run in one backward pass per piece.
+   */
+  holdRun?: HoldRun;
+  holdBackBeyondRun?(text: string): number;
 }
 
 /** A registry entry, ESLint-rule style: data about the detector plus a factory. */

@@ -1,5 +1,5 @@
 import { luhnValid } from '../checksums.js';
-import { isDigit, isWord, starAlnum, trailingRunFrom } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isDigit, isWord, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /**
@@ -10,6 +10,9 @@ import { docsUrl, type Detector, type Span } from '../types.js';
 const STRETCH = /\d[\d -]{11,}\d/g;
 /** The longest formatted PAN: 19 digits and 4 separators. */
 const MAX_LENGTH = 23;
+const HOLD_RUN = asciiSet((c) => isDigit(c) || c === 32 || c === 45);
+const HOLD_START = asciiSet(isDigit);
+const HOLD: HoldRun = { run: HOLD_RUN, start: HOLD_START, cap: MAX_LENGTH + 2 };
 
 /** Group-length layouts of formatted PANs (4-4-4-4, 4-4-4-4-3, 4-4-4-1 … , Amex 4-6-5, Diners 4-6-4). */
 const LAYOUTS: number[][] = [
@@ -88,6 +91,8 @@ export const creditCard: Detector = {
     needsDigit: true,
     digitAnchored: true,
     quick: /\d{4}/,
+    // A PAN has at least 13 digits.
+    needs: { digits: 13 },
     find(text) {
       const spans: Span[] = [];
       STRETCH.lastIndex = 0;
@@ -104,6 +109,7 @@ export const creditCard: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 4, 4),
-    holdBack: (text) => trailingRunFrom(text, (c) => isDigit(c) || c === 32 || c === 45, isDigit, MAX_LENGTH + 2),
+    holdRun: HOLD,
+    holdBack: (text) => holdRunLength(text, HOLD),
   }),
 };

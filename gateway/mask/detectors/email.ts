@@ -1,10 +1,12 @@
-import { isAlnum, trailingRun } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 const MAX_LOCAL = 64;
 const MAX_DOMAIN = 253;
 const isLocalChar = (c: number): boolean => isAlnum(c) || c === 46 || c === 95 || c === 37 || c === 43 || c === 45; // . _ % + -
 const isDomainChar = (c: number): boolean => isAlnum(c) || c === 46 || c === 45; // . -
+const HOLD_RUN = asciiSet((c) => isLocalChar(c) || c === 64);
+const HOLD: HoldRun = { run: HOLD_RUN, start: null, cap: MAX_LOCAL + 1 + MAX_DOMAIN + 2 };
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 
 /** The end of a valid domain starting at i (labels of letters, digits and inner dashes; an alphabetic TLD), or -1. */
@@ -27,6 +29,7 @@ export const email: Detector = {
   meta: { name: 'email', description: 'Email addresses (local@domain.tld).', url: docsUrl('email') },
   create: () => ({
     quick: /@/,
+    needs: { at: 1 },
     find(text) {
       const spans: Span[] = [];
       let from = 0;
@@ -50,6 +53,7 @@ export const email: Detector = {
       const at = value.indexOf('@');
       return `${value[0]}***${value.slice(at)}`;
     },
-    holdBack: (text) => trailingRun(text, (c) => isLocalChar(c) || c === 64, MAX_LOCAL + 1 + MAX_DOMAIN + 2),
+    holdRun: HOLD,
+    holdBack: (text) => holdRunLength(text, HOLD),
   }),
 };

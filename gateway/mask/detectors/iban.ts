@@ -1,11 +1,14 @@
 import { IBAN_LENGTHS, ibanMod97 } from '../checksums.js';
-import { isAlnum, starAlnum, trailingRunFrom } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isAlnum, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /** A country code, two check digits, then alphanumerics, optionally in groups of four separated by one space. */
 const CANDIDATE = /[A-Z]{2}\d{2}(?: ?[A-Z0-9]){8,32}/g;
 /** 34 characters and 8 spaces. */
 const MAX_LENGTH = 42;
+const HOLD_RUN = asciiSet((c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 32);
+const HOLD_START = asciiSet((c) => c >= 65 && c <= 90);
+const HOLD: HoldRun = { run: HOLD_RUN, start: HOLD_START, cap: MAX_LENGTH + 2 };
 
 /** Where an IBAN of `len` characters starting at start ends, if its spacing is compact or print format (groups of 4). */
 function endOf(text: string, start: number, len: number): number {
@@ -35,6 +38,8 @@ export const iban: Detector = {
   create: () => ({
     needsDigit: true,
     quick: /[A-Z]{2}\d\d/,
+    // A country code and two check digits.
+    needs: { upper: 2, digits: 2 },
     find(text) {
       const spans: Span[] = [];
       CANDIDATE.lastIndex = 0;
@@ -52,6 +57,7 @@ export const iban: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 2, 4),
-    holdBack: (text) => trailingRunFrom(text, (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 32, (c) => c >= 65 && c <= 90, MAX_LENGTH + 2),
+    holdRun: HOLD,
+    holdBack: (text) => holdRunLength(text, HOLD),
   }),
 };

@@ -1,4 +1,4 @@
-import { isDigit, starAlnum, trailingRunFrom } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isDigit, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 import { cleanEnd, cleanStart } from './boundaries.js';
 
@@ -12,6 +12,9 @@ const INTERNATIONAL = /\+[1-9](?:[ .-]?\(?\d{1,5}\)?){2,6}/g;
 const NORTH_AMERICAN = /(?:\(([2-9]\d{2})\) ?|([2-9]\d{2})([-. ]))[2-9]\d{2}([-. ])\d{4}/g;
 const NATIONAL = /0\d{2,4}([ -])\d{3,6}(?:\1\d{3,4})?/g;
 const MAX_LENGTH = 24;
+const HOLD_RUN = asciiSet((c) => isDigit(c) || c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 43);
+const HOLD_START = asciiSet((c) => isDigit(c) || c === 43 || c === 40);
+const HOLD: HoldRun = { run: HOLD_RUN, start: HOLD_START, cap: MAX_LENGTH + 2 };
 
 function digitCount(s: string): number {
   let n = 0;
@@ -57,9 +60,13 @@ export const phone: Detector = {
     needsDigit: true,
     digitAnchored: true,
     quick: /\d\d/,
+    // International numbers have a "+" and 8–15 digits; North American 10, national 10–11.
+    needs: [{ digits: 10 }, { digits: 8, plus: 1 }],
     find(text) {
       const all: Span[] = [];
-      collect(text, INTERNATIONAL, international, all);
+      // Each shape starts with a literal ("+", or a trunk "0" for national numbers): cheaper to look for than
+      // to run the expression on a text without it (most digit windows of a long body).
+      if (text.indexOf('+') >= 0) collect(text, INTERNATIONAL, international, all);
       collect(text, NORTH_AMERICAN, northAmerican, all);
       collect(text, NATIONAL, national, all);
       if (all.length < 2) return all;
@@ -70,6 +77,7 @@ export const phone: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 0, 2),
-    holdBack: (text) => trailingRunFrom(text, (c) => isDigit(c) || c === 32 || c === 45 || c === 46 || c === 40 || c === 41 || c === 43, (c) => isDigit(c) || c === 43 || c === 40, MAX_LENGTH + 2),
+    holdRun: HOLD,
+    holdBack: (text) => holdRunLength(text, HOLD),
   }),
 };

@@ -1,5 +1,5 @@
 import { shannonEntropy } from '../checksums.js';
-import { isAlnum, trailingRun } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /**
@@ -31,8 +31,13 @@ const FORMATS = KEY_FORMATS.map((f) => new RegExp(f.pattern, 'y'));
 const STARTS_BY_FIRST = new Map<number, string[]>();
 for (const lit of STARTS) STARTS_BY_FIRST.set(lit.charCodeAt(0), [...(STARTS_BY_FIRST.get(lit.charCodeAt(0)) ?? []), lit]);
 
+/** First characters of STARTS: most positions are ruled out by one table read. */
+const STARTS_FIRST = asciiSet((c) => STARTS_BY_FIRST.has(c));
+
 function knownKeyAt(text: string, p: number): number {
-  const starts = STARTS_BY_FIRST.get(text.charCodeAt(p));
+  const first = text.charCodeAt(p);
+  if (first >= 128 || STARTS_FIRST[first] === 0) return -1;
+  const starts = STARTS_BY_FIRST.get(first);
   if (starts === undefined || !starts.some((lit) => text.startsWith(lit, p))) return -1;
   for (const f of FORMATS) {
     f.lastIndex = p;
@@ -73,6 +78,46 @@ const MAX_KEY = 4096;
 const MAX_PEM = 16384;
 const PEM_TAIL = /-{1,5}(?:B(?:E(?:G(?:I(?:N)?)?)?)?)?$/;
 const isTokenChar = (c: number): boolean => isAlnum(c) || c === 95 || c === 45 || c === 43 || c === 47 || c === 46 || c === 61;
+const TOKEN_HOLD: HoldRun = { run: asciiSet(isTokenChar), start: null, cap: MAX_KEY + 2 };
+
+/** A whole PEM block (find's expression) at a position; its header alone, complete; a header still being written. */
+const PEM_AT = new RegExp(PEM.source, 'y');
+const PRIVATE_HEADER_AT = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/y;
+const OPEN_HEADER_AT = /-----BEGIN[A-Z0-9 ]*-{0,4}$/y;
+
+/**
+ * How much of text's end is a PEM private-key block that more text could still complete (0 if none): from the
+ * first "-----BEGIN" whose block is not complete and whose header is still being written or names a private
+ * key, while within MAX_PEM. Its footer may arrive in any piece: until "-----END <label>-----" is complete the
+ * block is held whole, so no part of it is released unmasked.
+ */
+function openPemBlock(text: string): number {
+  for (let b = text.indexOf('-----BEGIN'); b >= 0; b = text.indexOf('-----BEGIN', b + 1)) {
+    PEM_AT.lastIndex = b;
+    if (PEM_AT.test(text)) {
+      b = PEM_AT.lastIndex - 1; // complete: the next block can only start after it
+      continue;
+    }
+    if (text.length - b > MAX_PEM) continue;
+    PRIVATE_HEADER_AT.lastIndex = b;
+    OPEN_HEADER_AT.lastIndex = b;
+    if (PRIVATE_HEADER_AT.test(text) || OPEN_HEADER_AT.test(text)) return text.length - b;
+  }
+  return 0;
+}
+
+/** What a PEM block needs held besides a token run: an open block whole, or the start of a header. */
+function pemHoldBack(text: string): number {
+  let n = openPemBlock(text);
+  // The start of a PEM header ("-", "-----BEG"…) ends in a dash or a letter of BEGIN.
+  if (text.length > 0 && PEM_TAIL_END[text.charCodeAt(text.length - 1)] === 1) {
+    const pemTail = PEM_TAIL.exec(text.slice(-10));
+    if (pemTail) n = Math.max(n, pemTail[0].length);
+  }
+  return n;
+}
+
+const PEM_TAIL_END = asciiSet((c) => '-BEGIN'.includes(String.fromCharCode(c)));
 
 function highEntropy(s: string): boolean {
   if (s.length > MAX_TOKEN || ID_PREFIX.test(s)) return false;
@@ -93,6 +138,9 @@ export const secret: Detector = {
     url: docsUrl('secret'),
   },
   create: () => ({
+    // A known key is a run of MIN_RUN key characters or more, a high-entropy token one of MIN_TOKEN; a PEM block
+    // starts with the ten "-----BEGIN" and has twenty dashes in its header and footer.
+    needs: [{ longestKeyRun: MIN_RUN }, { longestKeyRun: 10, dashes: 20 }],
     find(text) {
       const spans: Span[] = [];
       PEM.lastIndex = 0;
@@ -110,7 +158,9 @@ export const secret: Detector = {
         if (end - start < MIN_RUN) continue;
         let known = false;
         for (let p = start; p < end; p++) {
-          if (p > start && isAlnum(text.charCodeAt(p - 1))) continue;
+          // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
+          const c = text.charCodeAt(p);
+          if (STARTS_FIRST[c] === 0 || (p > start && isAlnum(text.charCodeAt(p - 1)))) continue;
           const keyEnd = knownKeyAt(text, p);
           if (keyEnd < 0) continue;
           known = true;
@@ -136,16 +186,8 @@ export const secret: Detector = {
       for (const f of KEY_FORMATS) if (new RegExp(`^(?:${f.pattern})`).test(value)) return `${value.slice(0, f.keep)}********`;
       return `${value.slice(0, 4)}********`;
     },
-    holdBack(text) {
-      let n = trailingRun(text, isTokenChar, MAX_KEY + 2);
-      // An unterminated PEM block is held whole, up to its bound.
-      const begin = text.lastIndexOf('-----BEGIN');
-      if (begin >= 0 && text.length - begin <= MAX_PEM && text.indexOf('-----END', begin) < 0) n = Math.max(n, text.length - begin);
-      // The start of a PEM header ("-", "-----BEG"…) needs a dash among the last ten characters.
-      const tail = text.slice(-10);
-      const pemTail = tail.indexOf('-') < 0 ? null : PEM_TAIL.exec(tail);
-      if (pemTail) n = Math.max(n, pemTail[0].length);
-      return n;
-    },
+    holdRun: TOKEN_HOLD,
+    holdBackBeyondRun: pemHoldBack,
+    holdBack: (text) => Math.max(holdRunLength(text, TOKEN_HOLD), pemHoldBack(text)),
   }),
 };

@@ -1,9 +1,12 @@
-import { isDigit, starAlnum, trailingRunFrom } from '../shapes.js';
+import { asciiSet, type HoldRun, holdRunLength, isDigit, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 import { cleanEnd, cleanStart } from './boundaries.js';
 
 /** AAA-GG-SSSS with one separator (dash or space) used twice; the SSA never issues area 000, 666 or 9xx, group 00, serial 0000. */
 const SSN = /(\d{3})([- ])(\d{2})\2(\d{4})/g;
+const HOLD_RUN = asciiSet((c) => isDigit(c) || c === 32 || c === 45);
+const HOLD_START = asciiSet(isDigit);
+const HOLD: HoldRun = { run: HOLD_RUN, start: HOLD_START, cap: 11 + 2 };
 
 export const usSsn: Detector = {
   meta: {
@@ -15,6 +18,7 @@ export const usSsn: Detector = {
     needsDigit: true,
     digitAnchored: true,
     quick: /\d{3}[- ]\d\d/,
+    needs: { digits: 9 },
     find(text) {
       const spans: Span[] = [];
       SSN.lastIndex = 0;
@@ -29,6 +33,7 @@ export const usSsn: Detector = {
       return spans;
     },
     partial: (value) => starAlnum(value, 0, 4),
-    holdBack: (text) => trailingRunFrom(text, (c) => isDigit(c) || c === 32 || c === 45, isDigit, 11 + 2),
+    holdRun: HOLD,
+    holdBack: (text) => holdRunLength(text, HOLD),
   }),
 };

@@ -1,0 +1,109 @@
+/**
+ * Two builds of the masker timed against each other in one process, rounds interleaved (A, B, B, A, …), so both
+ * see the same load on a shared machine. Compares the built `dist/` of two checkouts on the inputs of
+ * bench/mask.ts (same generator, same seed):
+ *   node bench/mask-ab.mjs <checkout A> <checkout B> [json|path|stream|sse|json4k|sse4k|all] [rounds]
+ * e.g. a worktree of main as A and this checkout as B, both built with `npx tsc -b`.
+ * Prints CPU ms per round (median and minimum) for each and the ratio B/A; json4k and sse4k are rounds of 200
+ * streams of the ~4 KB responses (per response: divide by 200).
+ */
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [rootA, rootB, which = 'all', roundsArg = '21'] = process.argv.slice(2);
+if (!rootA || !rootB) throw new Error('usage: node bench/mask-ab.mjs <checkout A> <checkout B> [json|path|stream|sse|all] [rounds]');
+const rounds = Number(roundsArg);
+
+// The generator of bench/mask.ts, copied so both builds read the same bytes.
+let seed = 42;
+const rand = () => {
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 0x100000000;
+};
+const pick = (a) => a[Math.floor(rand() * a.length)];
+const WORDS = 'the a to of and your order was shipped on 2024-01-15 please confirm delivery address refund policy allows returns within 30 days version 1.2.3 customer support ticket number 48213 thanks for waiting we have updated account settings'.split(' ');
+const PII = ['4111 1111 1111 1111', '123-45-6789', 'jane.roe@example.com', 'DE89 3704 0044 0532 0130 00', '+1 415 555 2671', 'sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXyZ0', '5555555555554444'];
+const prose = (words, rate) => Array.from({ length: words }, () => (rand() < rate ? pick(PII) : pick(WORDS))).join(' ');
+const completion = (i, words) => ({
+  id: `chatcmpl-${String(1000000 + i)}AbCdEfGhIjKlMnOpQrStUv`, object: 'chat.completion', created: 1727000000 + i, model: 'gpt-4o-2024-08-06',
+  choices: [{ index: 0, message: { role: 'assistant', content: prose(words, 0.01), refusal: null }, logprobs: null, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 120, completion_tokens: words, total_tokens: 120 + words },
+});
+function jsonOfSize(bytes) {
+  const data = [];
+  for (let i = 0, size = 0; size < bytes; i++) {
+    const c = completion(i, 60);
+    size += JSON.stringify(c).length + 1;
+    data.push(c);
+  }
+  return JSON.stringify({ object: 'list', data });
+}
+function sseOfSize(bytes) {
+  const text = prose(Math.ceil(bytes / 40), 0.01);
+  let s = '';
+  for (let i = 0; s.length < bytes; ) {
+    const n = 1 + Math.floor(rand() * 6);
+    const piece = text.slice(i, i + n);
+    i = (i + n) % (text.length - 8);
+    s += `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1727000000, model: 'gpt-4o', choices: [{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }] })}\n\n`;
+  }
+  return s + 'data: [DONE]\n\n';
+}
+
+const json = jsonOfSize(1 << 20);
+const sse = Buffer.from(sseOfSize(1 << 20));
+// The ~4 KB responses of bench/mask.ts, generated in the same order.
+const small4k = Buffer.from(JSON.stringify({ ...completion(1, 560), card: '4111 1111 1111 1111' }));
+const sseSmall = Buffer.from(sseOfSize(4096));
+/** Small responses are timed as a batch of this many streams per round (one is too short for the CPU clock). */
+const BATCH = 200;
+const chunks = (buf, size) => Array.from({ length: Math.ceil(buf.length / size) }, (_, i) => buf.subarray(i * size, (i + 1) * size));
+const ALL = ['credit_card', 'us_ssn', 'iban', 'email', 'phone', 'secret'].map((detector) => ({ detector, replace: 'partial' }));
+
+async function cases(root) {
+  const { compileMasker } = await import(pathToFileURL(resolve(root, 'dist/gateway/mask/index.js')).href);
+  const whole = compileMasker(ALL);
+  const withPaths = compileMasker(ALL.map((s) => ({ ...s, paths: ['$.data[*].choices[*].message.content'] })));
+  const through = async (contentType, parts) => {
+    const s = whole.createMaskingStream({ contentType, maxBytes: 64 << 20 });
+    await pipeline(Readable.from(parts), s, new Writable({ write: (_c, _e, done) => done() }));
+  };
+  return {
+    json: () => whole.maskJson(json),
+    path: () => withPaths.maskJson(json),
+    stream: () => through('application/json', chunks(Buffer.from(json), 16384)),
+    sse: () => through('text/event-stream', chunks(sse, 16384)),
+    json4k: async () => {
+      for (let i = 0; i < BATCH; i++) await through('application/json', [small4k]);
+    },
+    sse4k: async () => {
+      for (let i = 0; i < BATCH; i++) await through('text/event-stream', [sseSmall]);
+    },
+  };
+}
+
+const a = await cases(rootA);
+const b = await cases(rootB);
+const cpu = async (fn) => {
+  const s = process.cpuUsage();
+  await fn();
+  const d = process.cpuUsage(s);
+  return (d.user + d.system) / 1e3;
+};
+const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+const bytes = { json: json.length, path: json.length, stream: json.length, sse: sse.length, json4k: small4k.length * BATCH, sse4k: sseSmall.length * BATCH };
+for (const name of which === 'all' ? ['json', 'path', 'stream', 'sse', 'json4k', 'sse4k'] : [which]) {
+  for (let i = 0; i < 3; i++) await a[name](), await b[name]();
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < rounds; i++) {
+    if (i % 2 === 0) ta.push(await cpu(a[name])), tb.push(await cpu(b[name]));
+    else tb.push(await cpu(b[name])), ta.push(await cpu(a[name]));
+  }
+  const mbps = (ms) => (bytes[name] / 1e6 / (ms / 1e3)).toFixed(0);
+  console.log(`${name}: A median ${median(ta).toFixed(2)} ms (${mbps(median(ta))} MB/s), min ${Math.min(...ta).toFixed(2)} | B median ${median(tb).toFixed(2)} ms (${mbps(median(tb))} MB/s), min ${Math.min(...tb).toFixed(2)} | B/A median ${(median(tb) / median(ta)).toFixed(2)}, min ${(Math.min(...tb) / Math.min(...ta)).toFixed(2)}`);
+}

@@ -1,0 +1,97 @@
+/**
+ * One pass over a short text that counts what detectors need before they can match (digits, capitals, '@',
+ * the longest run of key characters). A streamed piece is mostly letters and spaces: with the summary, most
+ * detectors are skipped without running their expressions (see DetectorInstance.needs).
+ */
+
+export interface TextSummary {
+  /** ASCII digits. */
+  digits: number;
+  /** ASCII capital letters. */
+  upper: number;
+  /** '@' characters. */
+  at: number;
+  /** '+' characters. */
+  plus: number;
+  /** '-' characters. */
+  dashes: number;
+  /** The longest run of key characters (A-Z a-z 0-9 _ - + /): keys, tokens, base64 and PEM armour lines. */
+  longestKeyRun: number;
+}
+
+/** A summary with the runs at both ends, so summaries of pieces combine into one of their concatenation. */
+export interface PieceSummary extends TextSummary {
+  length: number;
+  /** Key characters the text starts with. */
+  leadingKeyRun: number;
+  /** Key characters the text ends with. */
+  trailingKeyRun: number;
+}
+
+const DIGIT = 1;
+const UPPER = 2;
+const AT = 4;
+const KEY = 8;
+const PLUS = 16;
+const DASH = 32;
+
+/** Flags by ASCII code; every other character has none. */
+const CLASS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 48; c <= 57; c++) t[c] = DIGIT | KEY;
+  for (let c = 65; c <= 90; c++) t[c] = UPPER | KEY;
+  for (let c = 97; c <= 122; c++) t[c] = KEY;
+  for (const ch of '_/') t[ch.charCodeAt(0)] = KEY;
+  t[43] = KEY | PLUS;
+  t[45] = KEY | DASH;
+  t[64] = AT;
+  return t;
+})();
+
+/** Key characters, the run the secret detector looks for (exported so it reads the same set). */
+export const isKeyChar = (c: number): boolean => c < 128 && (CLASS[c]! & KEY) !== 0;
+
+export function summarize(text: string): PieceSummary {
+  return appendSummary(emptySummary(), text);
+}
+
+export function emptySummary(): PieceSummary {
+  return { length: 0, digits: 0, upper: 0, at: 0, plus: 0, dashes: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };
+}
+
+/**
+ * Make `into` the summary of (what it summarised) + text, in place: exact, or an upper bound of every count and
+ * run when `into` was one (its leading run then means nothing; only appending to the right is bounded). In
+ * place, because a stream does this for every piece.
+ */
+export function appendSummary(into: PieceSummary, text: string): PieceSummary {
+  let { digits, upper, at, plus, dashes, longestKeyRun: longest } = into;
+  let run = into.trailingKeyRun;
+  let leading = into.leadingKeyRun === into.length ? -1 : into.leadingKeyRun;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const f = c < 128 ? CLASS[c]! : 0;
+    if ((f & KEY) === 0) {
+      if (leading < 0) leading = into.length + i;
+      run = 0;
+      if (f === AT) at++;
+      continue;
+    }
+    if (++run > longest) longest = run;
+    if ((f & DIGIT) !== 0) digits++;
+    else if ((f & UPPER) !== 0) upper++;
+    else if ((f & DASH) !== 0) dashes++;
+    else if ((f & PLUS) !== 0) plus++;
+  }
+  into.length += text.length;
+  into.digits = digits;
+  into.upper = upper;
+  into.at = at;
+  into.plus = plus;
+  into.dashes = dashes;
+  into.longestKeyRun = longest;
+  into.leadingKeyRun = leading < 0 ? into.length : leading;
+  into.trailingKeyRun = run;
+  return into;
+}
+

@@ -24,6 +24,7 @@ import { Project, type PolicyUpdate } from './project.js';
 import { Commands, Requests, SETTINGS_SECTION, type InventoryResult, type RequestAccessArgs } from './protocol.js';
 import { ValidationQueue, pause } from './queue.js';
 import { defaultReason, requestAccess } from './request-access.js';
+import { PathAliases } from '../languages/typescript/path-aliases.js';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from './settings.js';
 
 const POLICY_NAMES = new Set(['chainwarden.yaml', 'chainwarden.yml']);
@@ -94,7 +95,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     if (caps.configuration) void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION });
     if (caps.watchers) {
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/chainwarden.{yaml,yml}' }, { globPattern: '**/.env*' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,ipynb}' }],
+        watchers: [{ globPattern: '**/chainwarden.{yaml,yml}' }, { globPattern: '**/.env*' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,ipynb}' }, { globPattern: '**/{tsconfig,jsconfig}*.json' }],
       });
     }
     await reloadSettings();
@@ -280,6 +281,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       }
       if (POLICY_NAMES.has(basename(file))) {
         rebuild ||= projects.some((p) => p.contains(file) && !p.policyFile);
+        continue;
+      }
+      if (PathAliases.isConfigFile(file)) {
+        // Import aliases may now point elsewhere in any file: analyse everything again.
+        rebuild ||= projects.some((p) => p.contains(file));
         continue;
       }
       const p = projectFor(file);

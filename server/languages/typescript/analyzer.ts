@@ -12,6 +12,7 @@ import type { FileAnalysis, LanguageAnalyzer, LanguageIO } from '../index.js';
 import { readPath, rangeOf } from './args.js';
 import { Evaluator, type EvalHost, type Value } from './evaluate.js';
 import { parseModule, resolveRelative, type ModuleInfo } from './module.js';
+import { PathAliases } from './path-aliases.js';
 import { UseReader, defaultsOnly, hostOf, schemeProvider, shiftEntry, stdioProvider } from './use-reader.js';
 
 
@@ -39,7 +40,10 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
   private ev: Evaluator;
   private readonly read: UseReader;
 
+  private readonly aliases: PathAliases;
+
   constructor(private readonly io: LanguageIO) {
+    this.aliases = new PathAliases((f) => io.readText(f), (f) => io.fileExists(f));
     this.ev = new Evaluator(this);
     this.read = new UseReader(() => this.ev, (f, n) => this.io.env(f, n));
   }
@@ -47,6 +51,10 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
   /** Forget a file's parse (its text changed) and every derived result. */
   invalidate(file: string, created = false): void {
     this.modules.delete(file);
+    if (PathAliases.isConfigFile(file)) {
+      this.aliases.clear();
+      this.resolutions.clear();
+    }
     if (created) this.resolutions.clear();
     this.memo = new WeakMap();
     this.ev = new Evaluator(this);
@@ -67,12 +75,22 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
     return info;
   }
 
+  /** The project file an import names, or null for a package (also a path alias that maps to no file). */
   resolve(fromFile: string, spec: string): string | null {
-    if (!spec.startsWith('.') && !spec.startsWith('/')) return null;
     const key = `${dirname(fromFile)}\0${spec}`;
     let hit = this.resolutions.get(key);
-    if (hit === undefined) this.resolutions.set(key, (hit = resolveRelative(fromFile, spec, (f) => this.io.fileExists(f))));
+    if (hit === undefined) this.resolutions.set(key, (hit = this.resolveUncached(fromFile, spec)));
     return hit;
+  }
+
+  private resolveUncached(fromFile: string, spec: string): string | null {
+    const exists = (f: string) => this.io.fileExists(f);
+    if (spec.startsWith('.') || spec.startsWith('/')) return resolveRelative(fromFile, spec, exists);
+    for (const candidate of this.aliases.candidates(fromFile, spec)) {
+      const file = resolveRelative(fromFile, candidate, exists);
+      if (file) return file;
+    }
+    return null;
   }
 
   env(file: string, name: string): string | undefined {

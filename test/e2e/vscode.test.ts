@@ -175,10 +175,18 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     await palette('Chainwarden: Show Approvals');
     const row = page.locator('.monaco-list-row', { hasText: 'ticket-triage → tavily' }).first();
     await until('the request in Pending approvals', async () => (await row.count()) > 0, 30_000);
-    // Inline actions show on the focused row as well as on hover: select it first, then hover.
-    await row.click();
-    await row.hover();
-    await row.locator('.action-label[aria-label="Approve For…"]').click();
+    // Inline actions show on the focused row as well as on hover: select it first, then hover. The view
+    // re-renders when the queue refreshes, which can replace the row under the pointer: then try again.
+    await until('the Approve For… action clicked', async () => {
+      await row.click();
+      await row.hover();
+      try {
+        await row.locator('.action-label[aria-label="Approve For…"]').click({ timeout: 3_000 });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 45_000);
     await page.locator('.quick-input-widget input').fill('1h');
     await page.keyboard.press('Enter');
     await until('the approval notice', async () => (await text('.notifications-toasts')).includes('approved for 1h'), 30_000);

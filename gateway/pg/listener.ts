@@ -48,10 +48,10 @@ class TableNames {
   private names = new Map<number, string>();
   private loadedAt = 0;
   private loading: Promise<void> | null = null;
-  constructor(private readonly target: UpstreamTarget, readonly needed: boolean) {}
+  constructor(private readonly target: UpstreamTarget, readonly needed: () => boolean) {}
   lookup = (oid: number): string | null => this.names.get(oid) ?? null;
   refresh(): Promise<void> {
-    if (!this.needed || Date.now() - this.loadedAt < TABLE_NAMES_TTL_MS) return Promise.resolve();
+    if (Date.now() - this.loadedAt < TABLE_NAMES_TTL_MS || !this.needed()) return Promise.resolve();
     this.loading ??= queryOnce(
       this.target,
       "SELECT c.oid, n.nspname || '.' || c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','v','m','f')",
@@ -99,10 +99,20 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     const pg = conn as PostgresConnection;
     const password = pg.credential.password ? resolveSecret(pg.credential.password, env, policy.file) : undefined;
     const target = upstreamTarget(pg, password, policy.gateway.timeouts.connectMs);
-    const ruleMasks: MaskSpec[] = policy.rules.filter((r) => r.connections.includes(pg.name)).flatMap((r) => r.mask);
-    const tables = new TableNames(target, [...pg.mask, ...ruleMasks].some((m) => m.columns?.some((c) => c.includes('.'))));
+    // Masks are read from the current policy, so a reload that adds or changes one applies to every
+    // session at once, as on the HTTP side.
+    const currentMask = (): MaskSpec[] => {
+      const c = hooks.compiled().policy.connections[pg.name];
+      return c && c.type === 'postgres' ? (c as PostgresConnection).mask : [];
+    };
+    const tablesNeeded = (): boolean => {
+      const p = hooks.compiled().policy;
+      const ruleMasks = p.rules.filter((r) => r.connections.includes(pg.name)).flatMap((r) => r.mask);
+      return [...currentMask(), ...ruleMasks].some((m) => m.columns?.some((c) => c.includes('.')));
+    };
+    const tables = new TableNames(target, tablesNeeded);
     const functions = new VolatileFunctions(target);
-    const server = createServer((socket) => void accept(socket, pg, target, tables, functions));
+    const server = createServer((socket) => void accept(socket, pg, target, tables, functions, currentMask));
     const { host, port } = parseListen(pg.listen);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -114,7 +124,7 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     servers.push(server);
   }
 
-  async function accept(socket: Socket, pg: PostgresConnection, target: UpstreamTarget, tables: TableNames, functions: VolatileFunctions): Promise<void> {
+  async function accept(socket: Socket, pg: PostgresConnection, target: UpstreamTarget, tables: TableNames, functions: VolatileFunctions, currentMask: () => MaskSpec[]): Promise<void> {
     socket.setNoDelay(true);
     socket.on('error', () => {});
     const timer = setTimeout(() => socket.destroy(), STARTUP_TIMEOUT_MS);
@@ -149,7 +159,9 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
           cache,
           identity: started.identity,
           pid,
-          connectionMask: pg.mask,
+          get connectionMask() {
+            return currentMask();
+          },
           tableName: tables.lookup,
           effective: (info) => functions.effective(info),
           onClose: () => {

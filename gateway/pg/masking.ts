@@ -6,6 +6,7 @@
 import type { MaskSpec } from '../policy/index.js';
 import type { MaskColumn, PgHooks } from './hooks.js';
 import { encodeDataRow, encodeRowDescription, parseDataRow, type ColumnDescription } from './protocol.js';
+import { columnMatches } from '../mask/cells.js';
 
 const TEXT_OID = 25;
 /** Types whose text form a detector can scan: text, varchar, bpchar, name, json, jsonb, unknown, xml. */
@@ -16,16 +17,9 @@ export interface MaskPlan {
   rowDescription: Buffer;
 }
 
-function columnMatches(spec: MaskSpec, col: ColumnDescription, table: string | null): boolean {
-  if (!spec.columns) return false;
-  const name = col.name.toLowerCase();
-  return spec.columns.some((c) => {
-    const want = c.toLowerCase();
-    if (!want.includes('.')) return want === name;
-    if (!table) return false;
-    const [schema, rel] = table.split('.');
-    return want === `${rel}.${name}` || want === `${schema}.${rel}.${name}`;
-  });
+/** The masking module's own rule for naming columns, so SQL results and JSON cells agree (an unknown table is masked). */
+function specNames(spec: MaskSpec, col: ColumnDescription, table: string | null): boolean {
+  return spec.columns !== undefined && spec.columns.some((c) => columnMatches(c.toLowerCase().split('.'), { name: col.name, table }));
 }
 
 /** Null when nothing in this result is masked (the common case: rows are forwarded untouched). */
@@ -35,7 +29,7 @@ export function planMask(cols: ColumnDescription[], specs: readonly MaskSpec[], 
   const described = cols.map((c) => ({ ...c }));
   cols.forEach((col, index) => {
     const table = col.tableOid ? tableName(col.tableOid) : null;
-    const byColumn = specs.filter((s) => columnMatches(s, col, table));
+    const byColumn = specs.filter((s) => specNames(s, col, table));
     const scanning = col.format === 0 && TEXTUAL.has(col.typeOid) ? specs.filter((s) => !s.columns) : [];
     const applied = [...byColumn, ...scanning];
     if (applied.length === 0) return;

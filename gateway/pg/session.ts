@@ -31,7 +31,8 @@ export interface SessionContext {
   cache: StatementCache;
   identity: Identity;
   pid: number;
-  connectionMask: MaskSpec[];
+  /** The connection's own masks in the current policy (read per statement: reloads apply at once). */
+  readonly connectionMask: MaskSpec[];
   tableName(oid: number): string | null;
   /** The statement as decided: calls to volatile user functions add a write (volatile-functions.ts). */
   effective(info: StatementInfo): StatementInfo;

@@ -10,6 +10,7 @@ import { encodeBind, encodeParse, message } from '../../gateway/pg/protocol.js';
 import { ApprovalService } from '../../gateway/approvals/service.js';
 import { MemoryApprovalRepo } from '../../gateway/approvals/repo.js';
 import { approvalsFromService } from '../../gateway/pg/approval-service.js';
+import { compilePolicy, parsePolicy, type CompiledPolicy } from '../../gateway/policy/index.js';
 
 const run = promisify(execFile);
 const OPEN = uniqueName('cwt_open');
@@ -298,6 +299,27 @@ test('masked columns: the email is withheld and the RowDescription says text', a
   assert.notEqual(ext.rows[0].email, 'ada@example.com');
   const rec = await eventually(() => lastAudit((x) => x.sql.includes('email FROM') && Object.keys(x.masked).length > 0), 'masked count');
   assert.equal(rec.masked.email, 1);
+});
+
+test('a policy reload that adds a column mask applies at once to a session already open', async () => {
+  let reloaded: CompiledPolicy | null = null;
+  let initial: CompiledPolicy | undefined;
+  const h2: Harness = await startHarness(policy, { compiled: () => reloaded ?? (initial ??= compilePolicy(h2.policy)) });
+  try {
+    const c = await h2.client();
+    assert.equal((await c.query(`SELECT name FROM ${OPEN}.customers`)).rows[0].name, 'Ada');
+    const text = policy(h2.port).replace(`columns: [${OPEN}.customers.email] }`, `columns: [${OPEN}.customers.email] }\n      - { detector: email, columns: [${OPEN}.customers.name] }`);
+    const parsed = parsePolicy(text, h2.policy.file, { env: { ...process.env, CWT_KEY_AGENT: h2.key, CWT_KEY_OTHER: h2.otherKey } });
+    assert.ok(parsed.policy, JSON.stringify(parsed.diagnostics));
+    reloaded = compilePolicy(parsed.policy);
+    // The session was opened before the mask existed (so its table names were never loaded): masked anyway.
+    const after = await c.query(`SELECT name FROM ${OPEN}.customers`);
+    assert.notEqual(after.rows[0].name, 'Ada');
+    const ext = await c.query(`SELECT id, name FROM ${OPEN}.customers WHERE id = $1`, [1]);
+    assert.notEqual(ext.rows[0].name, 'Ada');
+  } finally {
+    await h2.close();
+  }
 });
 
 test('masking uses the wired maskRow function', async () => {

@@ -282,9 +282,9 @@ export class Session {
   }
 
   /** The statement EXECUTE name(...) stands for, with the EXECUTE text for audit. */
-  private resolveExecute(info: StatementInfo): StatementInfo | PgGatewayError {
+  private resolveExecute(info: StatementInfo, earlier?: Map<string, StatementInfo | null>): StatementInfo | PgGatewayError {
     if (info.execute === undefined) return this.ctx.effective(info);
-    const inner = this.sqlPrepared.get(info.execute);
+    const inner = earlier?.has(info.execute) ? earlier.get(info.execute) : this.sqlPrepared.get(info.execute);
     if (!inner) return new PgGatewayError('CW_PG_UNKNOWN_PREPARED', info.execute);
     return this.ctx.effective({ ...inner, text: info.text, normalized: info.normalized, explainable: true });
   }
@@ -297,8 +297,11 @@ export class Session {
     const runs: Run[] = [];
     let refusal: PgGatewayError | null = null;
     let held = false;
+    // PREPARE and DEALLOCATE earlier in the same string, for an EXECUTE behind them (see `followEarlier`).
+    const earlier = analysis.statements.length > 1 ? new Map<string, StatementInfo | null>() : undefined;
     for (const stmt of analysis.statements) {
-      const resolved = this.resolveExecute(stmt);
+      const resolved = this.resolveExecute(stmt, earlier);
+      if (earlier) this.followEarlier(stmt, earlier);
       const run = newRun(resolved instanceof PgGatewayError ? stmt : resolved, runs.length ? 0 : m.raw.length);
       runs.push(run);
       if (resolved instanceof PgGatewayError) {
@@ -332,6 +335,22 @@ export class Session {
       if (!outcome.approved) return this.refuseQuery(outcome.error, runs, m.raw.length);
     }
     this.forwardQuery(m, runs, statements);
+  }
+
+  /**
+   * Within one simple-query string, what EXECUTE will mean after the statements before it. Sound
+   * because an error anywhere in the string skips the rest of it: a later EXECUTE runs only if every
+   * PREPARE and DEALLOCATE before it succeeded. A PREPARE of a name that already exists fails, so it
+   * changes nothing here either.
+   */
+  private followEarlier(stmt: StatementInfo, earlier: Map<string, StatementInfo | null>): void {
+    if (stmt.prepare) {
+      const n = stmt.prepare.name;
+      const exists = earlier.has(n) ? earlier.get(n) !== null : this.sqlPrepared.has(n);
+      if (!exists) earlier.set(n, stmt.prepare.inner);
+    } else if (stmt.deallocate === '*') {
+      for (const n of [...this.sqlPrepared.keys(), ...earlier.keys()]) earlier.set(n, null);
+    } else if (stmt.deallocate) earlier.set(stmt.deallocate, null);
   }
 
   /**

@@ -246,6 +246,26 @@ test('PREPARE/EXECUTE: the prepared statement is checked when executed', async (
   await assert.rejects(c.query('EXECUTE never_prepared(1)'), (e: pg.DatabaseError) => e.code === '26000');
 });
 
+test('PREPARE then EXECUTE in one query string: the EXECUTE is decided as the statement prepared just before it', async () => {
+  const c = await h.client();
+  const pending = c.query(`PREPARE in_one AS INSERT INTO ${SALES}.orders VALUES (70, 6); EXECUTE in_one`);
+  const held = await h.desk.next();
+  assert.deepEqual(held.summary.tables, [`${SALES}.orders`]);
+  held.approve();
+  await pending;
+  assert.deepEqual(await direct(`SELECT amount FROM ${SALES}.orders WHERE id = 70`), [{ amount: 6 }]);
+  // Deallocated earlier in the same string: nothing to execute.
+  await assert.rejects(c.query('PREPARE gone AS SELECT 1; DEALLOCATE gone; EXECUTE gone'), (e: pg.DatabaseError) => e.code === '26000');
+  // A name that already exists keeps its statement (the new PREPARE fails): the EXECUTE is decided as the old one.
+  await c.query(`PREPARE taken AS INSERT INTO ${SALES}.orders VALUES (71, 1)`);
+  const again = c.query('PREPARE taken AS SELECT 1; EXECUTE taken');
+  const second = await h.desk.next();
+  assert.deepEqual(second.summary.tables, [`${SALES}.orders`]);
+  second.deny('not this one');
+  await assert.rejects(again, (e: pg.DatabaseError) => e.code === '42501');
+  assert.deepEqual(await direct(`SELECT * FROM ${SALES}.orders WHERE id = 71`), []);
+});
+
 test('a Parse the server skipped after an error is never confused with an older statement of the same name', async () => {
   const r = await rawSession(h.port, h.key);
   const parse = (name: string, text: string) => encodeParse({ name, text, paramTypes: [] });

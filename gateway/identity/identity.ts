@@ -40,6 +40,11 @@ function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
 }
 
+/** A key's fingerprint (SHA-256, hex): names a key without holding it. */
+export function keyFingerprint(key: string): string {
+  return digest(key).toString('hex');
+}
+
 export class IdentityResolver {
   private readonly keys = new Map<string, KeyEntry>();
 
@@ -74,10 +79,23 @@ export class IdentityResolver {
    * Derives something from each key without handing the key out (PostgreSQL's SCRAM needs a stored
    * verifier per key). Returns what `derive` made, with the identity the key stands for.
    */
-  deriveFromKeys<T>(derive: (secret: string) => T): Array<{ identity: Identity; derived: T }> {
-    return this.policy.identity.keys.map((k) => ({
-      identity: { chain: k.chain, subject: `key:${k.id}`, groups: [], keyId: k.id, method: 'key' as const },
-      derived: derive(resolveSecret(k.key, this.env, this.policy.file).reveal()),
-    }));
+  deriveFromKeys<T>(derive: (secret: string) => T): Array<{ identity: Identity; derived: T; fingerprint: string }> {
+    return this.policy.identity.keys.map((k) => {
+      const secret = resolveSecret(k.key, this.env, this.policy.file).reveal();
+      return {
+        identity: { chain: k.chain, subject: `key:${k.id}`, groups: [], keyId: k.id, method: 'key' as const },
+        derived: derive(secret),
+        fingerprint: keyFingerprint(secret),
+      };
+    });
+  }
+
+  /**
+   * Whether a key (by its fingerprint) is still a key of `chain` here: a long-lived session checks it
+   * against the current policy, so removing a key ends what was opened with it.
+   */
+  hasKey(fingerprint: string, chain: string | null): boolean {
+    const entry = this.keys.get(fingerprint);
+    return entry !== undefined && entry.chain === chain;
   }
 }

@@ -6,7 +6,7 @@
 import type { Socket } from 'node:net';
 import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import type { Identity, IdentityResolver } from '../identity/identity.js';
-import { isIdentity } from '../identity/identity.js';
+import { isIdentity, keyFingerprint } from '../identity/identity.js';
 import { PgGatewayError } from './errors.js';
 import {
   BodyReader, CANCEL_REQUEST, GSSENC_REQUEST, MessageReader, SSL_REQUEST, int32, message, parseStartupParams, type Message,
@@ -89,14 +89,17 @@ export interface AuthSettings {
   identity: IdentityResolver;
   mode: 'auto' | 'scram' | 'password';
   tls: SecureContext | null;
-  scram: { salt: Buffer; iterations: number; verifiers: Array<{ identity: Identity; verifier: ScramVerifier }> };
+  scram: { salt: Buffer; iterations: number; verifiers: Array<{ identity: Identity; verifier: ScramVerifier; fingerprint: string }> };
   chains: ReadonlySet<string>;
   onCancel(pid: number, secret: number): void;
 }
 
 export type StartupResult =
-  | { kind: 'session'; socket: Socket; identity: Identity; params: Map<string, string>; leftover: Buffer }
+  | { kind: 'session'; socket: Socket; identity: Identity; params: Map<string, string>; leftover: Buffer; credential: SessionCredential }
   | { kind: 'done' };
+
+/** What the session authenticated with, to check it again against later policies: a key's fingerprint, or a token. */
+export type SessionCredential = { kind: 'key'; fingerprint: string } | { kind: 'token' };
 
 export function tlsContext(tls: { key: string | Buffer; cert: string | Buffer } | undefined): SecureContext | null {
   return tls ? createSecureContext({ key: tls.key, cert: tls.cert }) : null;
@@ -162,8 +165,8 @@ async function start(stream: StartupStream, s: AuthSettings): Promise<StartupRes
   if (params.has('replication') && params.get('replication') !== 'false') throw new PgGatewayError('CW_PG_REPLICATION_REFUSED', '', { fatal: true });
   const user = params.get('user') ?? '';
   const mode = s.mode === 'auto' ? (tls ? 'password' : 'scram') : s.mode;
-  const identity = mode === 'password' ? await passwordAuth(stream, s, user) : await scramAuth(stream, s, user);
-  return { kind: 'session', socket: stream.socket, identity, params, leftover: stream.leftover() };
+  const { identity, credential } = mode === 'password' ? await passwordAuth(stream, s, user) : await scramAuth(stream, s, user);
+  return { kind: 'session', socket: stream.socket, identity, params, leftover: stream.leftover(), credential };
 }
 
 async function expectPassword(stream: StartupStream): Promise<Message> {
@@ -172,19 +175,24 @@ async function expectPassword(stream: StartupStream): Promise<Message> {
   return m;
 }
 
-async function passwordAuth(stream: StartupStream, s: AuthSettings, user: string): Promise<Identity> {
+interface Authenticated {
+  identity: Identity;
+  credential: SessionCredential;
+}
+
+async function passwordAuth(stream: StartupStream, s: AuthSettings, user: string): Promise<Authenticated> {
   stream.socket.write(message('R', int32(3)));
   const m = await expectPassword(stream);
   const password = new BodyReader(m.body).cstring();
   const result = await s.identity.resolve(password, s.chains.has(user) ? user : null);
   if (!isIdentity(result)) throw new PgGatewayError('CW_PG_AUTH_FAILED', result.message, { fatal: true });
-  return result;
+  return { identity: result, credential: result.method === 'key' ? { kind: 'key', fingerprint: keyFingerprint(password) } : { kind: 'token' } };
 }
 
-async function scramAuth(stream: StartupStream, s: AuthSettings, user: string): Promise<Identity> {
+async function scramAuth(stream: StartupStream, s: AuthSettings, user: string): Promise<Authenticated> {
   const candidates = s.scram.verifiers
     .filter((v) => !s.chains.has(user) || v.identity.chain === user)
-    .map((v) => ({ verifier: v.verifier, value: v.identity }));
+    .map((v) => ({ verifier: v.verifier, value: { identity: v.identity, credential: { kind: 'key', fingerprint: v.fingerprint } } as Authenticated }));
   stream.socket.write(message('R', int32(10), 'SCRAM-SHA-256', Buffer.from([0])));
   const init = new BodyReader((await expectPassword(stream)).body);
   const mechanism = init.cstring();

@@ -6,7 +6,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { resolveSecret, type MaskSpec, type Policy, type PostgresConnection } from '../policy/index.js';
 import { loadParser } from './classify.js';
-import { StartupFailure, startClient, tlsContext, type AuthSettings } from './client-auth.js';
+import { StartupFailure, startClient, tlsContext, type AuthSettings, type SessionCredential } from './client-auth.js';
+import type { Identity, IdentityResolver } from '../identity/identity.js';
 import { PgGatewayError } from './errors.js';
 import type { PgHooks } from './hooks.js';
 import { errorFromGateway, int32, message, readyForQuery } from './protocol.js';
@@ -70,14 +71,22 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
   const env = hooks.env ?? process.env;
   const cache = new StatementCache();
   const salt = randomBytes(16);
-  const verifiers = hooks.identity.deriveFromKeys((key) => deriveVerifier(key, salt, SCRAM_ITERATIONS)).map((v) => ({ identity: v.identity, verifier: v.derived }));
-  const auth: Omit<AuthSettings, 'onCancel'> = {
-    identity: hooks.identity,
-    mode: hooks.clientAuth ?? 'auto',
-    tls: tlsContext(hooks.tls),
-    scram: { salt, iterations: SCRAM_ITERATIONS, verifiers },
-    chains: new Set(Object.keys(policy.chains)),
+  const tls = tlsContext(hooks.tls);
+  // Keys and chains come from the current policy: a reload that adds a key lets it in, one that
+  // removes a key shuts it out (and ends the sessions opened with it, see `stillAuthorized`).
+  // SCRAM verifiers are derived once per identity resolver, i.e. once per policy version.
+  const authByResolver = new WeakMap<IdentityResolver, Omit<AuthSettings, 'onCancel'>>();
+  const currentAuth = (): Omit<AuthSettings, 'onCancel'> => {
+    const identity = hooks.identity;
+    let auth = authByResolver.get(identity);
+    if (!auth) {
+      const verifiers = identity.deriveFromKeys((key) => deriveVerifier(key, salt, SCRAM_ITERATIONS)).map((v) => ({ identity: v.identity, verifier: v.derived, fingerprint: v.fingerprint }));
+      auth = { identity, mode: hooks.clientAuth ?? 'auto', tls, scram: { salt, iterations: SCRAM_ITERATIONS, verifiers }, chains: new Set(Object.keys(hooks.compiled().policy.chains)) };
+      authByResolver.set(identity, auth);
+    }
+    return auth;
   };
+  currentAuth();
   const servers: Server[] = [];
   const sessions = new Set<Session>();
   const out: PostgresListeners['listeners'] = [];
@@ -130,7 +139,7 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     const timer = setTimeout(() => socket.destroy(), STARTUP_TIMEOUT_MS);
     let current: Socket = socket;
     try {
-      const started = await startClient(socket, { ...auth, onCancel });
+      const started = await startClient(socket, { ...currentAuth(), onCancel });
       if (started.kind === 'done') return clearTimeout(timer);
       current = started.socket;
       const params: Record<string, string> = { client_encoding: 'UTF8' };
@@ -164,6 +173,7 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
           },
           tableName: tables.lookup,
           effective: (info) => functions.effective(info),
+          stillAuthorized: credentialCheck(started.credential, started.identity),
           onClose: () => {
             cancelKeys.delete(pid);
             sessions.delete(session);
@@ -183,6 +193,18 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
       if (!current.destroyed) current.end(errorFromGateway(err, true));
       if (err.code !== 'CW_PG_BAD_STARTUP') log(pg.name, 'warn', err.message);
     }
+  }
+
+  /** Whether the session's credential is still good under the current policy; checked again only when the policy changed. */
+  function credentialCheck(credential: SessionCredential, identity: Identity): () => boolean {
+    let checked = hooks.identity;
+    return () => {
+      const now = hooks.identity;
+      if (now === checked) return true;
+      if (credential.kind === 'key' && !now.hasKey(credential.fingerprint, identity.chain)) return false;
+      checked = now;
+      return true;
+    };
   }
 
   return {

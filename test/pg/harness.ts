@@ -110,8 +110,9 @@ export async function startHarness(policyYaml: (port: number) => string, hookOve
     audit: (r) => void audit.push(r),
     requestApproval: desk.request,
     env: fullEnv,
-    ...hookOverrides,
   };
+  // Overrides keep their getters (a test swaps the identity resolver or the policy as a reload would).
+  Object.defineProperties(hooks, Object.getOwnPropertyDescriptors(hookOverrides));
   const listeners = await startPostgresListeners(policy, hooks);
   const clients: pg.Client[] = [];
   return {

@@ -324,7 +324,14 @@ test('masked columns: the email is withheld and the RowDescription says text', a
 test('a policy reload that adds a column mask applies at once to a session already open', async () => {
   let reloaded: CompiledPolicy | null = null;
   let initial: CompiledPolicy | undefined;
-  const h2: Harness = await startHarness(policy, { compiled: () => reloaded ?? (initial ??= compilePolicy(h2.policy)) });
+  const h2: Harness = await startHarness(
+    (port) => {
+      const text = policy(port);
+      initial = compilePolicy(parsePolicy(text, '/tmp/cw-mask-reload/chainwarden.yaml', { env: process.env }).policy!);
+      return text;
+    },
+    { compiled: () => reloaded ?? initial! },
+  );
   try {
     const c = await h2.client();
     assert.equal((await c.query(`SELECT name FROM ${OPEN}.customers`)).rows[0].name, 'Ada');

@@ -45,8 +45,9 @@ export interface RunningGateway {
   adminUrl: string;
   store: StateStore;
   approvals: ApprovalService;
-  /** The PostgreSQL listeners, one per postgres connection: connection → host:port. */
-  postgres: Array<{ connection: string; host: string; port: number }>;
+  /** The PostgreSQL listeners, one per postgres connection: connection → host:port (follows reloads). */
+  readonly postgres: Array<{ connection: string; host: string; port: number }>;
+  postgresSettled(): Promise<void>;
   readonly runtime: Runtime;
   reload(): { ok: boolean; errors: string[] };
   close(): Promise<{ drained: boolean; cut: number }>;
@@ -76,6 +77,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const adminToken = (p: Policy) => (p.gateway.adminToken ? resolveSecret(p.gateway.adminToken, env, p.file).reveal() : undefined);
   let token = adminToken(policy);
 
+  let pg: PostgresListeners | undefined;
   const swap = (next: Policy): void => {
     const old = runtime;
     runtime = new Runtime(next, env, old, options.oidc);
@@ -88,7 +90,24 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     exchangeEnv.failOpen = next.gateway.audit.failOpen;
     if (next.gateway.listen !== old.policy.gateway.listen || next.gateway.admin !== old.policy.gateway.admin) note('gateway.listen / gateway.admin changed: restart the gateway to move the listeners');
     void old.retire(runtime);
+    postgresUpdate = followPostgres(next);
   };
+  /** PostgreSQL listeners follow the policy too: started, moved or closed as connections change. */
+  let postgresUpdate: Promise<void> = Promise.resolve();
+  const followPostgres = (next: Policy): Promise<void> =>
+    postgresUpdate.then(async () => {
+      const wanted = Object.values(next.connections).some((c) => c.type === 'postgres');
+      if (!pg && !wanted) return;
+      try {
+        if (pg) for (const line of await pg.update(next)) note(line);
+        else {
+          pg = await startPostgresListeners(next, postgresHooks({ runtime: () => runtime, approvals, writer, env, log: note }));
+          for (const l of pg.listeners) note(`postgres ${l.connection}: listening on ${l.host}:${l.port}`);
+        }
+      } catch (e) {
+        note(`postgres listeners: ${(e as Error).message}`);
+      }
+    });
   const watcher = new PolicyWatcher(file, policy, { env, resolveSecrets: true });
   watcher.on('reload', (p) => {
     try {
@@ -129,8 +148,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     },
     approverGroups: () => new Set(runtime.policy.rules.flatMap((r) => r.approve?.approvers ?? []).filter((a) => a.startsWith('group:')).map((a) => a.slice(6))),
   });
-  let pg: PostgresListeners | undefined;
-
   try {
     await listen(plane.server, policy.gateway.listen);
     await listen(admin, policy.gateway.admin);
@@ -150,7 +167,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     adminUrl: `http://${hostPort(admin)}`,
     store,
     approvals,
-    postgres: pg?.listeners ?? [],
+    get postgres() {
+      return pg?.listeners ?? [];
+    },
+    /** Resolves when the PostgreSQL listeners have followed the last reload. */
+    postgresSettled: () => postgresUpdate,
     get runtime() {
       return runtime;
     },
@@ -158,6 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     async close() {
       watcher.close();
       webhook?.close();
+      await postgresUpdate;
       await pg?.close();
       admin.close();
       admin.closeAllConnections();

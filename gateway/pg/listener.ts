@@ -19,6 +19,12 @@ import { connectUpstream, describeTarget, queryOnce, sendCancel, upstreamTarget,
 
 export interface PostgresListeners {
   listeners: Array<{ connection: string; host: string; port: number }>;
+  /**
+   * Follows a reloaded policy: starts listeners for new `postgres` connections, restarts those whose
+   * address, upstream, credential or TLS changed (their open sessions keep their upstream), and
+   * closes removed ones with their sessions. Returns notes for the operator.
+   */
+  update(next: Policy): Promise<string[]>;
   /** Stops listening and ends every session. */
   close(): Promise<void>;
   /** Parse-cache counters, for benchmarks. */
@@ -37,6 +43,10 @@ interface CancelEntry {
   target: UpstreamTarget;
 }
 const cancelKeys = new Map<number, CancelEntry>();
+
+function postgresConnections(policy: Policy): PostgresConnection[] {
+  return Object.values(policy.connections).filter((c): c is PostgresConnection => c.type === 'postgres');
+}
 
 function parseListen(listen: string): { host: string; port: number } {
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(listen);
@@ -87,7 +97,6 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     return auth;
   };
   currentAuth();
-  const servers: Server[] = [];
   const sessions = new Set<Session>();
   const out: PostgresListeners['listeners'] = [];
   const log = (connection: string, level: 'info' | 'warn' | 'error', msg: string) => hooks.log?.({ level, connection, message: msg });
@@ -103,11 +112,18 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     if (!entry.session.approvals.abortAll()) sendCancel(entry.target, entry.session.upstream.backendKey).catch(() => {});
   };
 
-  for (const conn of Object.values(policy.connections)) {
-    if (conn.type !== 'postgres') continue;
-    const pg = conn as PostgresConnection;
-    const password = pg.credential.password ? resolveSecret(pg.credential.password, env, policy.file) : undefined;
-    const target = upstreamTarget(pg, password, policy.gateway.timeouts.connectMs);
+  interface Listening {
+    /** What a restart depends on: the address, the upstream and its credential and TLS. */
+    config: string;
+    server: Server;
+  }
+  const active = new Map<string, Listening>();
+  const configOf = (c: PostgresConnection) => JSON.stringify([c.listen, c.upstream, c.credential, c.tls]);
+
+  /** One loopback listener for one `postgres` connection; its secrets are resolved here, so a missing one fails now. */
+  async function listenFor(pg: PostgresConnection, from: Policy): Promise<Listening> {
+    const password = pg.credential.password ? resolveSecret(pg.credential.password, env, from.file) : undefined;
+    const target = upstreamTarget(pg, password, from.gateway.timeouts.connectMs);
     // Masks are read from the current policy, so a reload that adds or changes one applies to every
     // session at once, as on the HTTP side.
     const currentMask = (): MaskSpec[] => {
@@ -128,10 +144,19 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
       server.listen(port, host, () => resolve());
     });
     server.on('error', (e) => log(pg.name, 'error', `listener error: ${e.message}`));
-    const addr = server.address();
-    out.push({ connection: pg.name, host, port: typeof addr === 'object' && addr ? addr.port : port });
-    servers.push(server);
+    return { config: configOf(pg), server };
   }
+
+  function publish(): void {
+    out.length = 0;
+    for (const [connection, l] of active) {
+      const addr = l.server.address();
+      if (addr && typeof addr === 'object') out.push({ connection, host: addr.address, port: addr.port });
+    }
+  }
+
+  for (const pg of postgresConnections(policy)) active.set(pg.name, await listenFor(pg, policy));
+  publish();
 
   async function accept(socket: Socket, pg: PostgresConnection, target: UpstreamTarget, tables: TableNames, functions: VolatileFunctions, currentMask: () => MaskSpec[]): Promise<void> {
     socket.setNoDelay(true);
@@ -210,9 +235,36 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
   return {
     listeners: out,
     cache,
+    async update(next: Policy): Promise<string[]> {
+      const notes: string[] = [];
+      const wanted = new Map(postgresConnections(next).map((c) => [c.name, c]));
+      for (const [name, l] of [...active]) {
+        const w = wanted.get(name);
+        if (w && configOf(w) === l.config) continue;
+        // Stop accepting; a removed connection's sessions end, a changed one's keep their upstream.
+        l.server.close();
+        active.delete(name);
+        if (!w) {
+          for (const s of sessions) if (s.ctx.connection === name) s.close(new PgGatewayError('CW_PG_CONNECTION_REMOVED', name, { fatal: true }));
+          notes.push(`postgres ${name}: removed from the policy; its listener and sessions are closed`);
+        }
+      }
+      for (const [name, w] of wanted) {
+        if (active.has(name)) continue;
+        try {
+          active.set(name, await listenFor(w, next));
+          notes.push(`postgres ${name}: listening on ${w.listen}`);
+        } catch (e) {
+          notes.push(`postgres ${name}: cannot listen on ${w.listen}: ${(e as Error).message}`);
+        }
+      }
+      publish();
+      return notes;
+    },
     async close() {
       for (const s of sessions) s.close(new PgGatewayError('CW_PG_SHUTDOWN', '', { fatal: true }));
-      await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+      await Promise.all([...active.values()].map((l) => new Promise<void>((r) => l.server.close(() => r()))));
+      active.clear();
     },
   };
 }

@@ -33,11 +33,11 @@ function withStore(fn: (store: SqliteStore) => Promise<void>): () => Promise<voi
 }
 
 test('records nobody waits for are committed within the delay, in one commit', withStore(async (store) => {
-  const writer = new AuditWriter(store, undefined, { noWaitDelayMs: 30 });
+  const writer = new AuditWriter(store, undefined, { noWaitDelayMs: 300 });
   for (let i = 0; i < 5; i++) writer.appendNoWait(record(), () => assert.fail('no failure expected'));
   await new Promise((r) => setImmediate(r));
   assert.equal(store.countAudit(), 0, 'not committed on the next turn');
-  await sleep(60);
+  await sleep(700);
   assert.equal(store.countAudit(), 5);
 }));
 

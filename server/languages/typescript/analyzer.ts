@@ -83,6 +83,10 @@ export class TypeScriptAnalyzer implements EvalHost, LanguageAnalyzer {
     return hit;
   }
 
+  isPathAlias(fromFile: string, spec: string): boolean {
+    return this.aliases.isAlias(fromFile, spec);
+  }
+
   private resolveUncached(fromFile: string, spec: string): string | null {
     const exists = (f: string) => this.io.fileExists(f);
     if (spec.startsWith('.') || spec.startsWith('/')) return resolveRelative(fromFile, spec, exists);

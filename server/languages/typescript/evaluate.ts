@@ -15,6 +15,8 @@ export { clip, describeUnresolved, memberOf, scalarText, unknown, type Prop, typ
 export interface EvalHost {
   module(file: string): ModuleInfo | null;
   resolve(fromFile: string, spec: string): string | null;
+  /** Whether a non-relative specifier is one of the project's path aliases (`@/…`), not a package. */
+  isPathAlias?(fromFile: string, spec: string): boolean;
   env(file: string, name: string): string | undefined;
   /** The resource a call/new expression constructs, if any (memoised by the detector). */
   useAt(node: ts.CallExpression | ts.NewExpression, info: ModuleInfo): ResourceUse | undefined;
@@ -172,6 +174,7 @@ export class Evaluator {
     const file = this.host.resolve(info.file, spec);
     if (file) return name === '*' ? { t: 'ns', file } : this.exportValue(file, name);
     if (spec.startsWith('.')) return unknown(`cannot find module ${spec}`);
+    if (this.host.isPathAlias?.(info.file, spec)) return unknown(`cannot find module ${spec} (a path alias in tsconfig/jsconfig that names no file)`);
     return { t: 'ref', module: spec, path: name === '*' ? [] : [name] };
   }
 

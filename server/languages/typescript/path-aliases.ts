@@ -58,6 +58,16 @@ export class PathAliases {
     return out;
   }
 
+  /**
+   * Whether the specifier matches one of the config's `paths` patterns with a fixed prefix (`@/*`,
+   * `~/config/*`); a catch-all `*` pattern (type stubs) does not make every package an alias.
+   */
+  isAlias(fromFile: string, spec: string): boolean {
+    const config = this.configFor(dirname(fromFile));
+    const p = config ? bestPattern(config.patterns, spec) : null;
+    return p !== null && (p.prefix !== '' || !p.wildcard);
+  }
+
   private configFor(dir: string): AliasConfig | null {
     const cached = this.byDir.get(dir);
     if (cached !== undefined) return cached;

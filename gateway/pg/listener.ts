@@ -139,10 +139,22 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     const functions = new VolatileFunctions(target);
     const server = createServer((socket) => void accept(socket, pg, target, tables, functions, currentMask));
     const { host, port } = parseListen(pg.listen);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
+    // A listener restarted on the same address waits for the old socket to be released.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, host, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        });
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw e;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    }
     server.on('error', (e) => log(pg.name, 'error', `listener error: ${e.message}`));
     return { config: configOf(pg), server };
   }

@@ -73,3 +73,26 @@ function bearer(v: string | string[] | undefined): string | undefined {
 function single(v: string | string[] | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
+
+/**
+ * The query string without parameters whose value is the caller's own credential (Google-style
+ * `?key=`): a Chainwarden key never travels on to the upstream, in a header or in the URL.
+ */
+export function withoutCredential(query: string, credential: string): string {
+  if (query.length < 2 || !query.includes(credential.slice(0, 8)) && !query.includes('%')) return query;
+  const kept = query
+    .slice(1)
+    .split('&')
+    .filter((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return true;
+      let value: string;
+      try {
+        value = decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+      } catch {
+        return true;
+      }
+      return value !== credential;
+    });
+  return kept.length ? `?${kept.join('&')}` : '';
+}

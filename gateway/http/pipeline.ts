@@ -11,7 +11,7 @@ import { HTTP_METHODS } from '../policy/operations.js';
 import type { Decision } from '../policy/engine.js';
 import { isIdentity } from '../identity/identity.js';
 import type { Exchange } from './exchange.js';
-import { presentedCredential } from './headers.js';
+import { presentedCredential, withoutCredential } from './headers.js';
 import { routeTarget } from './router.js';
 import { internalError } from './channels.js';
 
@@ -60,9 +60,11 @@ export const route: Stage = (ex) => {
 export const identify: Stage = async (ex) => {
   const h = ex.req.headers;
   const presentedChain = typeof h['x-chainwarden-chain'] === 'string' ? h['x-chainwarden-chain'] : null;
-  const result = await ex.runtime.identity.resolve(presentedCredential(h, ex.upstream!.caller), presentedChain);
+  const credential = presentedCredential(h, ex.upstream!.caller);
+  const result = await ex.runtime.identity.resolve(credential, presentedChain);
   if (!isIdentity(result)) return { code: IDENTITY_CODES[result.error]!, detail: result.message };
   ex.identity = result;
+  if (credential && ex.query) ex.query = withoutCredential(ex.query, credential);
 };
 
 export function authorize(hooks: PipelineHooks): Stage {

@@ -105,6 +105,17 @@ test('a Host header naming another server changes nothing: the configured upstre
   assert.equal(seen[0]!.headers['x-forwarded-host'], undefined);
 });
 
+test('the key of the caller repeated in the query string (Google-style ?key=) is not forwarded; other parameters are', async () => {
+  const before = upstream.seen.length;
+  const key = encodeURIComponent(KEYS.support);
+  const r = await raw(`GET /openai/v1/models?alt=json&key=${key}&x=1 HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\n\r\n`);
+  assert.equal(r.status, 200);
+  const seen = upstream.seen.slice(before);
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]!.url, '/v1/models?alt=json&x=1');
+  assert.ok(!seen[0]!.url.includes(KEYS.support));
+});
+
 test('a chunked request body streams through and is counted', async () => {
   const r = await raw(`POST /openai/v1/echo HTTP/1.1\r\nHost: x\r\n${auth}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n`);
   assert.equal(r.status, 200);
@@ -132,7 +143,7 @@ test('the gateway keeps serving and nothing else was contacted', async () => {
   assert.equal(r.status, 200);
   await r.arrayBuffer();
   assert.equal(canary.connections, 0, 'the unconfigured server was never contacted');
-  assert.ok(upstream.seen.every((s) => ['/v1/models', '/v1/echo'].includes(s.url)), JSON.stringify(upstream.seen.map((s) => s.url)));
+  assert.ok(upstream.seen.every((s) => ['/v1/models', '/v1/echo', '/v1/models?alt=json&x=1'].includes(s.url)), JSON.stringify(upstream.seen.map((s) => s.url)));
 });
 
 test('an unreachable upstream gives 502 with a code, a slow one 504; the gateway keeps serving', async () => {

@@ -88,7 +88,7 @@ function sessionDriver(audit: PgHooks['audit']): Drive {
   new Session(
     {
       connection: 'benchdb', target: '127.0.0.1:5432/bench', hooks, cache: new StatementCache(), identity, pid: 42,
-      connectionMask: [], tableName: () => null, effective: (i) => i, stillAuthorized: () => true, onClose() {},
+      connectionMask: [], tableName: () => null, effective: (i) => i, credentialProblem: () => null, onClose() {},
     },
     client as unknown as Socket,
     upstream,

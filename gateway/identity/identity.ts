@@ -14,6 +14,8 @@ export interface Identity {
   groups: string[];
   keyId: string | null;
   method: 'key' | 'oidc';
+  /** When a token's validity ends (ms since the epoch): long sessions (PostgreSQL) end with it. */
+  expiresAt?: number;
 }
 
 export type IdentityFailure = { error: 'missing_credential' | 'invalid_credential' | 'expired_token' | 'oidc_unavailable'; message: string };

@@ -64,7 +64,7 @@ export class OidcVerifier implements TokenVerifier {
       }
       chain = presentedChain;
     }
-    return { chain, subject: payload.sub ?? 'unknown', groups, keyId: null, method: 'oidc' };
+    return { chain, subject: payload.sub ?? 'unknown', groups, keyId: null, method: 'oidc', ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
   }
 }
 

@@ -99,7 +99,7 @@ export type StartupResult =
   | { kind: 'done' };
 
 /** What the session authenticated with, to check it again against later policies: a key's fingerprint, or a token. */
-export type SessionCredential = { kind: 'key'; fingerprint: string } | { kind: 'token' };
+export type SessionCredential = { kind: 'key'; fingerprint: string } | { kind: 'token'; expiresAt?: number };
 
 export function tlsContext(tls: { key: string | Buffer; cert: string | Buffer } | undefined): SecureContext | null {
   return tls ? createSecureContext({ key: tls.key, cert: tls.cert }) : null;
@@ -186,7 +186,7 @@ async function passwordAuth(stream: StartupStream, s: AuthSettings, user: string
   const password = new BodyReader(m.body).cstring();
   const result = await s.identity.resolve(password, s.chains.has(user) ? user : null);
   if (!isIdentity(result)) throw new PgGatewayError('CW_PG_AUTH_FAILED', result.message, { fatal: true });
-  return { identity: result, credential: result.method === 'key' ? { kind: 'key', fingerprint: keyFingerprint(password) } : { kind: 'token' } };
+  return { identity: result, credential: result.method === 'key' ? { kind: 'key', fingerprint: keyFingerprint(password) } : { kind: 'token', expiresAt: result.expiresAt } };
 }
 
 async function scramAuth(stream: StartupStream, s: AuthSettings, user: string): Promise<Authenticated> {

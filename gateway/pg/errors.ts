@@ -31,6 +31,7 @@ export const PG_ERRORS = {
   CW_PG_UNSAFE_SETTING: { sqlstate: '0A000', message: 'the session changed {detail}, which would let statements be read differently than Chainwarden parsed them; the session is closed' },
   CW_PG_AUDIT_FAILED: { sqlstate: '58000', message: 'the audit record could not be written, so the session is closed' },
   CW_PG_CREDENTIAL_REVOKED: { sqlstate: '28000', message: 'the key this session authenticated with is no longer in the policy' },
+  CW_PG_TOKEN_EXPIRED: { sqlstate: '28000', message: 'the token this session authenticated with has expired' },
   CW_PG_CONNECTION_REMOVED: { sqlstate: '57P01', message: 'the connection "{detail}" was removed from the policy' },
   CW_PG_SHUTDOWN: { sqlstate: '57P01', message: 'the Chainwarden gateway is shutting down' },
 } as const satisfies Record<string, PgErrorSpec>;

@@ -210,7 +210,7 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
           },
           tableName: tables.lookup,
           effective: (info) => functions.effective(info),
-          stillAuthorized: credentialCheck(started.credential, started.identity),
+          credentialProblem: credentialCheck(started.credential, started.identity),
           onClose: () => {
             cancelKeys.delete(pid);
             sessions.delete(session);
@@ -232,15 +232,20 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
     }
   }
 
-  /** Whether the session's credential is still good under the current policy; checked again only when the policy changed. */
-  function credentialCheck(credential: SessionCredential, identity: Identity): () => boolean {
+  /**
+   * Whether the session's credential is still good: a token until it expires, a key while the current
+   * policy holds it (looked up again only when the policy changed).
+   */
+  function credentialCheck(credential: SessionCredential, identity: Identity): () => PgGatewayError | null {
     let checked = hooks.identity;
+    const expiresAt = credential.kind === 'token' ? credential.expiresAt : undefined;
     return () => {
+      if (expiresAt !== undefined && Date.now() >= expiresAt) return new PgGatewayError('CW_PG_TOKEN_EXPIRED', '', { fatal: true });
       const now = hooks.identity;
-      if (now === checked) return true;
-      if (credential.kind === 'key' && !now.hasKey(credential.fingerprint, identity.chain)) return false;
+      if (now === checked) return null;
+      if (credential.kind === 'key' && !now.hasKey(credential.fingerprint, identity.chain)) return new PgGatewayError('CW_PG_CREDENTIAL_REVOKED', '', { fatal: true });
       checked = now;
-      return true;
+      return null;
     };
   }
 

@@ -34,8 +34,8 @@ export interface SessionContext {
   /** The connection's own masks in the current policy (read per statement: reloads apply at once). */
   readonly connectionMask: MaskSpec[];
   tableName(oid: number): string | null;
-  /** False once the policy no longer holds the key the session authenticated with: the session ends. */
-  stillAuthorized(): boolean;
+  /** The reason the session must end (its key left the policy, its token expired), or null. */
+  credentialProblem(): PgGatewayError | null;
   /** The statement as decided: calls to volatile user functions add a write (volatile-functions.ts). */
   effective(info: StatementInfo): StatementInfo;
   onClose(): void;
@@ -241,7 +241,8 @@ export class Session {
   }
 
   private handleClient(m: Message): Promise<void> | void {
-    if (!this.ctx.stillAuthorized()) throw new PgGatewayError('CW_PG_CREDENTIAL_REVOKED', '', { fatal: true });
+    const problem = this.ctx.credentialProblem();
+    if (problem) throw problem;
     switch (m.type) {
       case 0x51 /* Q */: return this.onQuery(m);
       case 0x50 /* P */: return this.onParse(m);

@@ -22,15 +22,15 @@ const verifier: TokenVerifier = {
   async verify(token) {
     try {
       const { payload } = await jwtVerify(token, secret, { issuer: 'https://idp.test', audience: 'chainwarden' });
-      return { chain: (payload.chain as string) ?? null, subject: String(payload.sub), groups: (payload.groups as string[]) ?? [], keyId: null, method: 'oidc' };
+      return { chain: (payload.chain as string) ?? null, subject: String(payload.sub), groups: (payload.groups as string[]) ?? [], keyId: null, method: 'oidc', expiresAt: (payload.exp as number) * 1000 };
     } catch (e) {
       return { error: 'invalid_credential', message: (e as Error).message };
     }
   },
 };
 
-const token = (claims: Record<string, unknown>) =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp.test').setAudience('chainwarden').setSubject('alice').setExpirationTime('5m').sign(secret);
+const token = (claims: Record<string, unknown>, expires: string | number = '5m') =>
+  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp.test').setAudience('chainwarden').setSubject('alice').setExpirationTime(expires).sign(secret);
 
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cw-pg-tls-'));
@@ -91,4 +91,22 @@ test('a token goes to the TokenVerifier; its groups decide', async () => {
 
 test('without TLS the gateway offers SCRAM, which a token cannot satisfy', async () => {
   await assert.rejects(h.client({ password: await token({ groups: ['analysts'] }) }), (e: pg.DatabaseError) => e.code === '28P01');
+});
+
+test('a session opened with a token ends at its first statement after the token expires', async () => {
+  const { policy } = h;
+  const resolver = new IdentityResolver(policy, { ...process.env, CWT_KEY_AGENT: h.key }, verifier);
+  const h2 = await startHarness(
+    (port) => readFileSync(policy.file, 'utf8').replace(/listen: 127\.0\.0\.1:\d+/, `listen: 127.0.0.1:${port}`),
+    { identity: resolver, tls },
+  );
+  try {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const c = await h2.client({ ssl: { rejectUnauthorized: false }, user: 'alice', password: await token({ groups: ['analysts'] }, expiresAt) });
+    assert.equal((await c.query('SELECT 1 AS one')).rows[0].one, 1);
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt * 1000 - Date.now()) + 200));
+    await assert.rejects(c.query('SELECT 2'), (e: pg.DatabaseError) => e.code === '28000' && /token this session authenticated with has expired/.test(e.message));
+  } finally {
+    await h2.close();
+  }
 });

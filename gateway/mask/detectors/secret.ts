@@ -131,6 +131,41 @@ function overlaps(spans: Span[], start: number, end: number): boolean {
   return false;
 }
 
+function pemBlocks(text: string): Span[] {
+  const spans: Span[] = [];
+  PEM.lastIndex = 0;
+  for (let m = PEM.exec(text); m; m = PEM.exec(text)) spans.push({ start: m.index, end: m.index + m[0].length });
+  return spans;
+}
+
+/**
+ * The known keys and the high-entropy token of one maximal run of key characters [start, end) (MIN_RUN or
+ * longer), added to spans unless they overlap one there; returns where the scan may go on (past a known key
+ * that reached beyond the run).
+ */
+function keysInRun(text: string, start: number, end: number, spans: Span[]): number {
+  let known = false;
+  let next = end;
+  for (let p = start; p < end; p++) {
+    // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
+    const c = text.charCodeAt(p);
+    if (STARTS_FIRST[c] === 0 || (p > start && isAlnum(text.charCodeAt(p - 1)))) continue;
+    const keyEnd = knownKeyAt(text, p);
+    if (keyEnd < 0) continue;
+    known = true;
+    if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
+    p = keyEnd;
+    next = Math.max(next, keyEnd);
+  }
+  if (known || end - start < MIN_TOKEN) return next;
+  const token = text.slice(start, end);
+  while (text[end] === '=' && end - start < MAX_TOKEN) end++;
+  // Part of a dotted name (a.b.c, a file name), not a key on its own.
+  if (text[start - 1] === '.' || (text[end] === '.' && end + 1 < text.length && isTokenChar(text.charCodeAt(end + 1)))) return next;
+  if (highEntropy(token) && !overlaps(spans, start, end)) spans.push({ start, end });
+  return next;
+}
+
 export const secret: Detector = {
   meta: {
     name: 'secret',
@@ -142,9 +177,7 @@ export const secret: Detector = {
     // starts with the ten "-----BEGIN" and has twenty dashes in its header and footer.
     needs: [{ longestKeyRun: MIN_RUN }, { longestKeyRun: 10, dashes: 20 }],
     find(text) {
-      const spans: Span[] = [];
-      PEM.lastIndex = 0;
-      for (let m = PEM.exec(text); m; m = PEM.exec(text)) spans.push({ start: m.index, end: m.index + m[0].length });
+      const spans = pemBlocks(text);
       // Every known key and every high-entropy candidate lies in a run of at least MIN_RUN token characters, and
       // every such run covers a multiple of STRIDE: only those positions are looked at (the text is not scanned
       // character by character, which is what makes this detector cheap on long prose).
@@ -155,27 +188,20 @@ export const secret: Detector = {
         while (start > 0 && isRunChar(text.charCodeAt(start - 1))) start--;
         while (end < text.length && isRunChar(text.charCodeAt(end))) end++;
         i = end;
-        if (end - start < MIN_RUN) continue;
-        let known = false;
-        for (let p = start; p < end; p++) {
-          // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
-          const c = text.charCodeAt(p);
-          if (STARTS_FIRST[c] === 0 || (p > start && isAlnum(text.charCodeAt(p - 1)))) continue;
-          const keyEnd = knownKeyAt(text, p);
-          if (keyEnd < 0) continue;
-          known = true;
-          if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
-          p = keyEnd;
-          i = Math.max(i, keyEnd);
-        }
-        if (known || end - start < MIN_TOKEN) continue;
-        const token = text.slice(start, end);
-        while (text[end] === '=' && end - start < MAX_TOKEN) end++;
-        // Part of a dotted name (a.b.c, a file name), not a key on its own.
-        if (text[start - 1] === '.' || (text[end] === '.' && end + 1 < text.length && isTokenChar(text.charCodeAt(end + 1)))) continue;
-        if (highEntropy(token) && !overlaps(spans, start, end)) spans.push({ start, end });
+        if (end - start >= MIN_RUN) i = Math.max(i, keysInRun(text, start, end, spans));
       }
       return spans.sort((a, b) => a.start - b.start);
+    },
+    inRuns: {
+      chars: RUN_CHARS,
+      min: MIN_RUN,
+      find(text, runs) {
+        const spans = pemBlocks(text);
+        // Every run, also those inside a known key that crossed dots (a JWT), which the sampled scan may skip:
+        // all they can yield overlaps that key and is dropped, and a key after it needs 16+ characters, sampled.
+        for (let r = 0; r < runs.length; r += 2) keysInRun(text, runs[r]!, runs[r + 1]!, spans);
+        return spans.sort((a, b) => a.start - b.start);
+      },
     },
     partial(value) {
       if (value.startsWith('-----BEGIN')) {

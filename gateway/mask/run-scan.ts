@@ -1,0 +1,103 @@
+/**
+ * The runs detectors look in, found on the bytes of a long ASCII text once for every detector: stretches of
+ * digits and separators (card, SSN, phone: see rules.ts digitWindows) and runs of the character classes
+ * detectors declare (`inRuns`: key characters for secrets; capitals, digits and spaces for IBANs). Detectors
+ * then look only at those runs.
+ *
+ * Why bytes: reading a Uint8Array costs less than half of charCodeAt on a string (1.8 against 4.2 ms for the
+ * secret scan of the 1 MB benchmark body), and an ASCII string is copied into one by TextEncoder.encodeInto at
+ * memory speed (about 0.1 ms per MB). A text with any other character is left to the per-detector scans (null),
+ * since its UTF-8 bytes no longer line up with its UTF-16 positions.
+ *
+ * Each class is found by sampling: a run at least `min` long holds a position that is a multiple of `min`, so
+ * only those are read, and a run found there is measured whole. (A branch-free pass over every byte for all
+ * classes at once cost more: 7 ns a byte against about 2 for the samples on this machine.)
+ */
+import type { AsciiSet } from './shapes.js';
+
+/** Digits and the separators of a digit stretch ( ()+.-): rules.ts STRETCH_CLASS, nonzero. */
+const STRETCH = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 48; c <= 57; c++) t[c] = 1;
+  for (const c of ' ()+.-') t[c.charCodeAt(0)] = 1;
+  return t;
+})();
+/** A digit stretch worth a window holds 8 digits, so it is at least this long. */
+export const STRETCH_MIN = 8;
+
+/** A class of run characters and the shortest run a match needs. */
+export interface RunClass {
+  chars: AsciiSet;
+  min: number;
+}
+
+/** Maximal runs as [start, end) pairs, flattened, in text order. */
+export type Runs = number[];
+
+export interface RunScan {
+  /** The classes scanned, in order. */
+  classes: readonly RunClass[];
+  /** Runs of digits and separators at least STRETCH_MIN long. */
+  stretches: Runs;
+  /** For each class asked for, in order, its runs at least `min` long. */
+  runs: Runs[];
+}
+
+let scratch = new Uint8Array(0);
+/** A scratch buffer is kept for texts up to this size; larger ones get their own. */
+const KEPT_SCRATCH = 4 << 20;
+
+/** The text's bytes when it is all ASCII, else null. */
+function asciiBytes(text: string): Uint8Array | null {
+  const len = text.length;
+  let bytes = scratch;
+  if (bytes.length < len) {
+    bytes = new Uint8Array(len);
+    if (len <= KEPT_SCRATCH) scratch = bytes;
+  }
+  // With room for exactly len bytes, a non-ASCII character (2+ bytes) stops the copy before the end.
+  const { read, written } = ENCODER.encodeInto(text, bytes.subarray(0, len));
+  return read === len && written === len ? bytes : null;
+}
+const ENCODER = new TextEncoder();
+
+const TABLES = new WeakMap<AsciiSet, Uint8Array>();
+
+/** The set over all byte values (bytes from 128 up are not in it), so a sample needs no range check. */
+function byteTable(set: AsciiSet): Uint8Array {
+  let t = TABLES.get(set);
+  if (t === undefined) {
+    t = new Uint8Array(256);
+    t.set(set);
+    TABLES.set(set, t);
+  }
+  return t;
+}
+
+/** The runs of every class, or null when the text is not all ASCII. */
+export function scanRuns(text: string, classes: readonly RunClass[]): RunScan | null {
+  const bytes = asciiBytes(text);
+  if (bytes === null) return null;
+  const len = text.length;
+  return {
+    classes,
+    stretches: sampledRuns(bytes, len, STRETCH, STRETCH_MIN),
+    runs: classes.map((k) => sampledRuns(bytes, len, byteTable(k.chars), k.min)),
+  };
+}
+
+/** Every maximal run of the set at least min long, as [start, end) pairs in order. */
+function sampledRuns(bytes: Uint8Array, len: number, set: Uint8Array, min: number): Runs {
+  const runs: Runs = [];
+  for (let i = min - 1; i < len; i += min) {
+    if (set[bytes[i]!] === 0) continue;
+    let start = i;
+    let end = i + 1;
+    while (start > 0 && set[bytes[start - 1]!] !== 0) start--;
+    while (end < len && set[bytes[end]!] !== 0) end++;
+    // The next run starts after end: it holds a position end + k * min, k >= 1.
+    i = end;
+    if (end - start >= min) runs.push(start, end);
+  }
+  return runs;
+}

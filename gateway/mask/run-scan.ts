@@ -82,9 +82,42 @@ export function scanRuns(text: string, classes: readonly RunClass[]): RunScan | 
   return {
     classes,
     stretches: sampledRuns(bytes, len, STRETCH, STRETCH_MIN),
-    runs: classes.map((k) => sampledRuns(bytes, len, byteTable(k.chars), k.min)),
+    runs: classes.map((k) => (byBlocks(k) ? blockRuns : sampledRuns)(bytes, len, byteTable(k.chars), k.min)),
   };
 }
+
+/**
+ * sampledRuns for a set with no character below '!' (no space: key characters) and min of 15 or more. Such a
+ * run holds a whole aligned block of 8 bytes, and a block with a space, a quote or a control character in it is
+ * in no run: that is one test on two 32-bit words (the classic has-a-byte-less-than), where sampling prose lands
+ * in a word three times in four and reads it whole. (The same with 4-byte blocks for the digit stretches and
+ * IBAN runs, whose sets hold the space, cost more than sampling them: most samples there end at once.)
+ */
+function blockRuns(bytes: Uint8Array, len: number, set: Uint8Array, min: number): Runs {
+  const runs: Runs = [];
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, len >> 2);
+  // Bit 7 of a byte of (w - low) & ~w is set when that byte of w is below the lowest character of the set.
+  const low = set.indexOf(1) * 0x01010101;
+  const blocks = len >> 3;
+  for (let k = 0; k < blocks; k++) {
+    const a = words[2 * k]!;
+    const b = words[2 * k + 1]!;
+    if ((((a - low) & ~a) | ((b - low) & ~b)) & 0x80808080) continue;
+    const p = 8 * k;
+    if (set[bytes[p]!] === 0) continue;
+    let start = p;
+    let end = p + 1;
+    while (start > 0 && set[bytes[start - 1]!] !== 0) start--;
+    while (end < len && set[bytes[end]!] !== 0) end++;
+    if (end - start >= min) runs.push(start, end);
+    // The next run starts after end: in a later block.
+    k = end >> 3;
+  }
+  return runs;
+}
+
+/** Blocks pay off for a set without the space (the space is everywhere in prose) and runs of 15 or more. */
+const byBlocks = (k: RunClass): boolean => k.min >= 15 && k.chars.indexOf(1) > 32;
 
 /** Every maximal run of the set at least min long, as [start, end) pairs in order. */
 function sampledRuns(bytes: Uint8Array, len: number, set: Uint8Array, min: number): Runs {

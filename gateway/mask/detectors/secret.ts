@@ -146,15 +146,21 @@ function pemBlocks(text: string): Span[] {
 function keysInRun(text: string, start: number, end: number, spans: Span[]): number {
   let known = false;
   let next = end;
+  // Whether the character before p is alphanumeric, carried along so each character is read once.
+  let afterAlnum = false;
   for (let p = start; p < end; p++) {
     // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
     const c = text.charCodeAt(p);
-    if (STARTS_FIRST[c] === 0 || (p > start && isAlnum(text.charCodeAt(p - 1)))) continue;
+    const startsHere = !afterAlnum && STARTS_FIRST[c] === 1;
+    afterAlnum = isAlnum(c);
+    if (!startsHere) continue;
     const keyEnd = knownKeyAt(text, p);
     if (keyEnd < 0) continue;
     known = true;
     if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
+    // Going on after keyEnd (not at it), as before: keyEnd's character is then the one before.
     p = keyEnd;
+    afterAlnum = isAlnum(text.charCodeAt(keyEnd));
     next = Math.max(next, keyEnd);
   }
   if (known || end - start < MIN_TOKEN) return next;

@@ -4,7 +4,8 @@
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
 import type { CompiledPath, PathKey } from './json-path.js';
-import { NotJson, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
+import { NotJson, QuoteParityFinder, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
+import { asciiBytes } from './run-scan.js';
 import { applyHits, findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
@@ -62,7 +63,9 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     return text;
   }
   hits.sort((a, b) => a.start - b.start);
-  const tokens = new TokenFinder(text, escapes.length === 0);
+  // The bytes of an ASCII body are still at hand from the detectors' run scan (findAll above).
+  const bytes = escapes.length === 0 ? asciiBytes(text) : null;
+  const tokens = bytes !== null ? new QuoteParityFinder(text, bytes) : new TokenFinder(text, escapes.length === 0);
   const work = new Map<number, TokenWork>();
   const workFor = (start: number, end: number, isString: boolean): TokenWork => {
     let w = work.get(start);

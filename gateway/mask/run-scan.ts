@@ -47,9 +47,17 @@ let scratch = new Uint8Array(0);
 /** A scratch buffer is kept for texts up to this size; larger ones get their own. */
 const KEPT_SCRATCH = 4 << 20;
 
-/** The text's bytes when it is all ASCII, else null. */
-function asciiBytes(text: string): Uint8Array | null {
+/** The text the scratch buffer holds the bytes of (the JSON masker reads them again after the scan). */
+let scratchText: string | null = null;
+
+/**
+ * The text's bytes when it is all ASCII, else null. The buffer is shared: valid until the next call, so a
+ * caller reads it before scanning anything else.
+ */
+export function asciiBytes(text: string): Uint8Array | null {
   const len = text.length;
+  if (text === scratchText) return scratch;
+  scratchText = null;
   let bytes = scratch;
   if (bytes.length < len) {
     bytes = new Uint8Array(len);
@@ -57,7 +65,9 @@ function asciiBytes(text: string): Uint8Array | null {
   }
   // With room for exactly len bytes, a non-ASCII character (2+ bytes) stops the copy before the end.
   const { read, written } = ENCODER.encodeInto(text, bytes.subarray(0, len));
-  return read === len && written === len ? bytes : null;
+  if (read !== len || written !== len) return null;
+  if (bytes === scratch) scratchText = text;
+  return bytes;
 }
 const ENCODER = new TextEncoder();
 

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileRules, findAll, type CompiledRule, type Hit } from '../../gateway/mask/rules.js';
-import { scanRuns, STRETCH_MIN } from '../../gateway/mask/run-scan.js';
+import { asciiBytes, scanRuns, STRETCH_MIN } from '../../gateway/mask/run-scan.js';
+import { NotJson, QuoteParityFinder, quoteParity, TokenFinder } from '../../gateway/mask/json-tokens.js';
 import { DETECTORS } from '../../gateway/mask/registry.js';
 import { compileMasker } from '../../gateway/mask/masker.js';
 import { ALL_DETECTORS } from './bodies.js';
@@ -117,5 +118,38 @@ test('maskJson of long JSON bodies equals masking each decoded string on its own
     const got = JSON.parse(masker.maskJson(body).body) as { data: Array<{ id: number; content: string; n: unknown }> };
     for (const d of got.data) d.n = 0;
     assert.equal(JSON.stringify(got), expected, body.slice(0, 200));
+  }
+});
+
+test('QuoteParityFinder places positions in string tokens as TokenFinder does, asked in order or behind (seed 95, 1500 texts)', () => {
+  const r = new Rng(95);
+  const outcome = (f: () => unknown): string => {
+    try {
+      return JSON.stringify(f());
+    } catch (e) {
+      assert.ok(e instanceof NotJson);
+      return 'NotJson';
+    }
+  };
+  for (let i = 0; i < 1500; i++) {
+    const n = r.pick([1, 7, 40, 300, 2000]);
+    const text = r.chars(n, 'ab "":,{}[]1 ');
+    const bytes = asciiBytes(text)!;
+    const parity = new QuoteParityFinder(text, new Uint8Array(bytes.subarray(0, text.length)));
+    const hopping = new TokenFinder(text, true);
+    let p = 0;
+    for (let k = 0; k < 30 && p < text.length; k++) {
+      // Mostly forward, sometimes a position already passed.
+      const q = r.int(0, 4) === 0 ? r.int(0, p) : p;
+      const expected = outcome(() => hopping.at(q));
+      assert.equal(outcome(() => parity.at(q)), expected, `${JSON.stringify(text)} at ${q}`);
+      // Not JSON ends the masker's fast path (TokenFinder's state after it means nothing).
+      if (expected === 'NotJson') break;
+      p += r.int(0, Math.max(1, n >> 3));
+    }
+    const a = r.int(0, n);
+    const b = r.int(a, n);
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >> 2);
+    assert.equal(quoteParity(bytes, words, a, b), (text.slice(a, b).split('"').length - 1) & 1);
   }
 });

@@ -241,8 +241,23 @@ function findInWindows(text: string, windowed: readonly CompiledRule[], scan: Ru
   if (scan === null) windows = digitWindows(text, digits, pluses);
   else {
     windows = [];
+    // windowsInRun with the counts the scan made on the bytes.
     const runs = scan.stretches;
-    for (let r = 0; r < runs.length; r += 2) windowsInRun(text, runs[r]!, runs[r + 1]!, windows, digits, pluses);
+    for (let r = 0, k = 0; r < runs.length; r += 2, k++) {
+      if (scan.stretchDigits[k]! < 8) continue;
+      const start = Math.max(0, runs[r]! - MARGIN);
+      const end = Math.min(text.length, runs[r + 1]! + MARGIN);
+      const w = windows.length - 1;
+      if (w >= 0 && start <= windows[w]![1]) {
+        windows[w]![1] = end;
+        if (scan.stretchDigits[k]! > digits[w]!) digits[w] = scan.stretchDigits[k]!;
+        pluses[w]! += scan.stretchPluses[k]!;
+      } else {
+        windows.push([start, end]);
+        digits.push(scan.stretchDigits[k]!);
+        pluses.push(scan.stretchPluses[k]!);
+      }
+    }
   }
   // A match lies inside one run, so it has no more digits than the window's longest run and no more '+' than
   // its runs together; what a window does not count is taken as enough.

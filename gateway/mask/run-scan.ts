@@ -39,6 +39,9 @@ export interface RunScan {
   classes: readonly RunClass[];
   /** Runs of digits and separators at least STRETCH_MIN long. */
   stretches: Runs;
+  /** For each stretch, its digits and its '+' signs (counted on the bytes). */
+  stretchDigits: number[];
+  stretchPluses: number[];
   /** For each class asked for, in order, its runs at least `min` long. */
   runs: Runs[];
 }
@@ -89,9 +92,25 @@ export function scanRuns(text: string, classes: readonly RunClass[]): RunScan | 
   const bytes = asciiBytes(text);
   if (bytes === null) return null;
   const len = text.length;
+  const stretches = sampledRuns(bytes, len, STRETCH, STRETCH_MIN);
+  const stretchDigits: number[] = [];
+  const stretchPluses: number[] = [];
+  for (let r = 0; r < stretches.length; r += 2) {
+    let digits = 0;
+    let pluses = 0;
+    for (let i = stretches[r]!, end = stretches[r + 1]!; i < end; i++) {
+      const c = bytes[i]!;
+      if (c >= 48 && c <= 57) digits++;
+      else if (c === 43) pluses++;
+    }
+    stretchDigits.push(digits);
+    stretchPluses.push(pluses);
+  }
   return {
     classes,
-    stretches: sampledRuns(bytes, len, STRETCH, STRETCH_MIN),
+    stretches,
+    stretchDigits,
+    stretchPluses,
     runs: classes.map((k) => (byBlocks(k) ? blockRuns : sampledRuns)(bytes, len, byteTable(k.chars), k.min)),
   };
 }

@@ -215,7 +215,7 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
     for (const rule of anchored) {
       const anchor = rule.detector.inRuns!;
       const k = scan === null ? -1 : scan.classes.findIndex((c) => c.chars === anchor.chars && c.min === anchor.min);
-      const spans = k < 0 ? rule.detector.find(text) : anchor.find(text, scan!.runs[k]!);
+      const spans = k < 0 ? rule.detector.find(text) : anchor.find(text, scan!.runs[k]!, scan!.bytes);
       for (const s of spans) all.push({ start: s.start, end: s.end, rule });
     }
   }

@@ -39,6 +39,8 @@ export interface RunScan {
   classes: readonly RunClass[];
   /** Runs of digits and separators at least STRETCH_MIN long. */
   stretches: Runs;
+  /** The text's bytes (shared scratch: valid until the next scan). */
+  bytes: Uint8Array;
   /** For each stretch, its digits and its '+' signs (counted on the bytes). */
   stretchDigits: number[];
   stretchPluses: number[];
@@ -108,6 +110,7 @@ export function scanRuns(text: string, classes: readonly RunClass[]): RunScan | 
   }
   return {
     classes,
+    bytes,
     stretches,
     stretchDigits,
     stretchPluses,

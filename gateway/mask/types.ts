@@ -75,8 +75,11 @@ export interface DetectorInstance {
 }
 
 export interface RunAnchor extends RunClass {
-  /** find(text), given every maximal run of chars in text at least min long ([start, end) pairs in order). */
-  find(text: string, runs: Runs): Span[];
+  /**
+   * find(text), given every maximal run of chars in text at least min long ([start, end) pairs in order) and
+   * the text's ASCII bytes (one per character), to read instead of charCodeAt.
+   */
+  find(text: string, runs: Runs, bytes: Uint8Array): Span[];
 }
 
 /** A registry entry, ESLint-rule style: data about the detector plus a factory. */

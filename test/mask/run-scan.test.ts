@@ -83,8 +83,8 @@ test('secret and iban on the scanned runs find exactly what they find in the who
     const expectedSecret = secret.find(text);
     const expectedIban = iban.find(text);
     found += expectedSecret.length + expectedIban.length;
-    assert.deepEqual(secret.inRuns!.find(text, scan.runs[0]!), expectedSecret, JSON.stringify(text));
-    assert.deepEqual(iban.inRuns!.find(text, scan.runs[1]!), expectedIban, JSON.stringify(text));
+    assert.deepEqual(secret.inRuns!.find(text, scan.runs[0]!, scan.bytes), expectedSecret, JSON.stringify(text));
+    assert.deepEqual(iban.inRuns!.find(text, scan.runs[1]!, scan.bytes), expectedIban, JSON.stringify(text));
   }
   assert.ok(found > 3000, `${found} matches`);
 });

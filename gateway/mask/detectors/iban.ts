@@ -63,12 +63,12 @@ export const iban: Detector = {
     inRuns: {
       chars: HOLD_RUN,
       min: 12,
-      find(text, runs) {
+      find(text, runs, bytes) {
         const spans: Span[] = [];
         for (let r = 0; r < runs.length; r += 2) {
           const runEnd = runs[r + 1]!;
           for (let p = runs[r]!; p < runEnd; p++) {
-            const c = text.charCodeAt(p);
+            const c = bytes[p]!;
             if (c < 65 || c > 90) continue;
             CANDIDATE_AT.lastIndex = p;
             if (!CANDIDATE_AT.test(text)) continue;

@@ -34,11 +34,16 @@ for (const lit of STARTS) STARTS_BY_FIRST.set(lit.charCodeAt(0), [...(STARTS_BY_
 /** First characters of STARTS: most positions are ruled out by one table read. */
 const STARTS_FIRST = asciiSet((c) => STARTS_BY_FIRST.has(c));
 
+function startsWithAny(text: string, p: number, literals: readonly string[]): boolean {
+  for (let i = 0; i < literals.length; i++) if (text.startsWith(literals[i]!, p)) return true;
+  return false;
+}
+
 function knownKeyAt(text: string, p: number): number {
   const first = text.charCodeAt(p);
   if (first >= 128 || STARTS_FIRST[first] === 0) return -1;
   const starts = STARTS_BY_FIRST.get(first);
-  if (starts === undefined || !starts.some((lit) => text.startsWith(lit, p))) return -1;
+  if (starts === undefined || !startsWithAny(text, p, starts)) return -1;
   for (const f of FORMATS) {
     f.lastIndex = p;
     if (f.test(text)) {
@@ -143,14 +148,14 @@ function pemBlocks(text: string): Span[] {
  * longer), added to spans unless they overlap one there; returns where the scan may go on (past a known key
  * that reached beyond the run).
  */
-function keysInRun(text: string, start: number, end: number, spans: Span[]): number {
+function keysInRun(text: string, start: number, end: number, spans: Span[], bytes: Uint8Array | null = null): number {
   let known = false;
   let next = end;
   // Whether the character before p is alphanumeric, carried along so each character is read once.
   let afterAlnum = false;
   for (let p = start; p < end; p++) {
     // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
-    const c = text.charCodeAt(p);
+    const c = bytes !== null ? bytes[p]! : text.charCodeAt(p);
     const startsHere = !afterAlnum && STARTS_FIRST[c] === 1;
     afterAlnum = isAlnum(c);
     if (!startsHere) continue;
@@ -201,11 +206,11 @@ export const secret: Detector = {
     inRuns: {
       chars: RUN_CHARS,
       min: MIN_RUN,
-      find(text, runs) {
+      find(text, runs, bytes) {
         const spans = pemBlocks(text);
         // Every run, also those inside a known key that crossed dots (a JWT), which the sampled scan may skip:
         // all they can yield overlaps that key and is dropped, and a key after it needs 16+ characters, sampled.
-        for (let r = 0; r < runs.length; r += 2) keysInRun(text, runs[r]!, runs[r + 1]!, spans);
+        for (let r = 0; r < runs.length; r += 2) keysInRun(text, runs[r]!, runs[r + 1]!, spans, bytes);
         return spans.sort((a, b) => a.start - b.start);
       },
     },

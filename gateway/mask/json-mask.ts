@@ -5,7 +5,7 @@
  */
 import type { CompiledPath, PathKey } from './json-path.js';
 import { NotJson, QuoteParityFinder, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
-import { asciiBytes } from './run-scan.js';
+import { asciiBytes, RUN_SCAN_FROM } from './run-scan.js';
 import { applyHits, findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
@@ -64,7 +64,7 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
   }
   hits.sort((a, b) => a.start - b.start);
   // The bytes of an ASCII body are still at hand from the detectors' run scan (findAll above).
-  const bytes = escapes.length === 0 ? asciiBytes(text) : null;
+  const bytes = escapes.length === 0 && text.length >= RUN_SCAN_FROM ? asciiBytes(text) : null;
   const tokens = bytes !== null ? new QuoteParityFinder(text, bytes) : new TokenFinder(text, escapes.length === 0);
   const work = new Map<number, TokenWork>();
   const workFor = (start: number, end: number, isString: boolean): TokenWork => {

@@ -3,7 +3,7 @@ import type { MaskSpec } from '../policy/types.js';
 import { MaskError } from './errors.js';
 import { compilePath, type CompiledPath } from './json-path.js';
 import { DETECTORS } from './registry.js';
-import { scanRuns, type RunClass, type RunScan } from './run-scan.js';
+import { RUN_SCAN_FROM, scanRuns, type RunClass, type RunScan } from './run-scan.js';
 import { starAlnum, type AsciiSet, type HoldRun } from './shapes.js';
 import { summarize, type TextSummary } from './summary.js';
 import type { DetectorInstance, MaskCounts } from './types.js';
@@ -192,12 +192,13 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   let anchored: CompiledRule[] | null = null;
   let hasDigit: boolean | null = null;
   const long = text.length > WINDOWED_FROM;
+  const scanned = text.length >= RUN_SCAN_FROM;
   const summary = text.length <= SUMMARISED_UP_TO ? summarize(text) : null;
   for (const rule of rules) {
     if (summary !== null && !meets(summary, rule.detector.needs as TextSummary[])) continue;
     if (rule.detector.needsDigit === true && !(hasDigit ??= ANY_DIGIT.test(text))) continue;
     // A long text's run-anchored rules wait for the shared scan: no quick test, which costs a pass of its own.
-    if (long && rule.detector.inRuns !== undefined) {
+    if (scanned && rule.detector.inRuns !== undefined) {
       (anchored ??= []).push(rule);
       continue;
     }
@@ -210,7 +211,7 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
   if (windowed === null && anchored === null) return all;
-  const scan = scanRuns(text, runClassesOf(anchored));
+  const scan = scanned ? scanRuns(text, runClassesOf(anchored)) : null;
   if (anchored !== null) {
     for (const rule of anchored) {
       const anchor = rule.detector.inRuns!;

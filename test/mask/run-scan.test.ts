@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileRules, findAll, type CompiledRule, type Hit } from '../../gateway/mask/rules.js';
-import { asciiBytes, scanRuns, STRETCH_MIN } from '../../gateway/mask/run-scan.js';
+import { asciiBytes, RUN_SCAN_FROM, scanRuns, STRETCH_MIN } from '../../gateway/mask/run-scan.js';
 import { NotJson, QuoteParityFinder, quoteParity, TokenFinder } from '../../gateway/mask/json-tokens.js';
 import { DETECTORS } from '../../gateway/mask/registry.js';
 import { compileMasker } from '../../gateway/mask/masker.js';
@@ -101,7 +101,8 @@ test('findAll on long texts (shared run scan, ASCII or not) equals every rule\'s
   const rules = compileRules(ALL_DETECTORS);
   for (let i = 0; i < 300; i++) {
     // Two in three all ASCII (the scan), the rest with their 'é' (each detector's own scan).
-    const mixed = longText(r, r.pick([2100, 6000, 20000]));
+    // Over 2 KB: the digit windows; from RUN_SCAN_FROM (16 KB) the shared scan.
+    const mixed = longText(r, r.pick([2100, 6000, RUN_SCAN_FROM, 20000, 40000]));
     const text = r.int(0, 2) === 0 ? mixed : mixed.replace(/[^\x00-\x7f]/g, '~');
     assert.deepEqual(sorted(findAll(text, rules)), sorted(everyRule(text, rules)), JSON.stringify(text));
   }
@@ -112,7 +113,13 @@ test('maskJson of long JSON bodies equals masking each decoded string on its own
   const masker = compileMasker(ALL_DETECTORS);
   for (let i = 0; i < 120; i++) {
     const values: string[] = [];
-    for (let n = r.int(20, 200); n > 0; n--) values.push(longText(r, r.int(1, 80)));
+    // Most bodies past RUN_SCAN_FROM (the run scan's bytes and QuoteParityFinder), some below.
+    // Half of them plain ASCII without anything JSON escapes: the quote-parity path needs no backslash.
+    const plain = r.int(0, 1) === 0;
+    for (let n = r.int(20, 700); n > 0; n--) {
+      const v = longText(r, r.int(1, 80));
+      values.push(plain ? v.replace(/["\\\n]/g, ' ').replace(/[^\x00-\x7f]/g, '~') : v);
+    }
     const body = JSON.stringify({ data: values.map((v, k) => ({ id: k, content: v, n: r.pick([1727000000, 4111111111111111, 12]) })) });
     const expected = JSON.stringify({ data: values.map((v, k) => ({ id: k, content: masker.maskText(v).text, n: 0 })) });
     const got = JSON.parse(masker.maskJson(body).body) as { data: Array<{ id: number; content: string; n: unknown }> };

@@ -108,14 +108,24 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     let replacement: string | null;
     if (w.precise) replacement = maskToken(text.slice(w.start, w.end), w.isString, rules, counts);
     else {
-      // Built-in replacements keep the original characters or add '*': safe inside a JSON string as they are.
-      replacement = `"${applyHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts)}"`;
+      replacement = quoted(applyHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts));
     }
     if (replacement === null) continue;
     out += text.slice(copied, w.start) + replacement;
     copied = w.end;
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/**
+ * A masked string token from its content. The content around the matches was raw JSON without escapes, and
+ * most replacements keep characters or add '*'; but a PEM block written on one line gets the line breaks of
+ * its partial form, which must be escaped (written raw they made the body invalid JSON).
+ */
+function quoted(content: string): string {
+  return NEEDS_ESCAPE.test(content) ? JSON.stringify(content) : `"${content}"`;
 }
 
 interface TokenWork {
@@ -191,7 +201,7 @@ class Walker {
     }
     if (escapes) return this.replace(start, raw, true, rules);
     if (inside.length === 0) return;
-    this.out += `${this.text.slice(this.copied, start)}"${applyHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts)}"`;
+    this.out += this.text.slice(this.copied, start) + quoted(applyHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts));
     this.copied = end;
   }
 

@@ -160,3 +160,13 @@ test('QuoteParityFinder places positions in string tokens as TokenFinder does, a
     assert.equal(quoteParity(bytes, words, a, b), (text.slice(a, b).split('"').length - 1) & 1);
   }
 });
+
+test('a PEM block on one line inside a JSON string without escapes is masked into valid JSON (whole body and JSON path)', () => {
+  const pem = '-----BEGIN RSA PRIVATE KEY----- MIIEow abc -----END RSA PRIVATE KEY-----';
+  const body = JSON.stringify({ a: { b: `key ${pem} end` }, c: 1 });
+  for (const masker of [compileMasker([{ detector: 'secret', replace: 'partial' }]), compileMasker([{ detector: 'secret', replace: 'partial', paths: ['$.a.b'] }])]) {
+    const out = JSON.parse(masker.maskJson(body).body) as { a: { b: string } };
+    assert.equal(out.a.b, masker.maskText(`key ${pem} end`).text);
+    assert.ok(!out.a.b.includes('MIIEow'));
+  }
+});

@@ -6,7 +6,7 @@
 import type { CompiledPath, PathKey } from './json-path.js';
 import { NotJson, QuoteParityFinder, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
 import { asciiBytes, RUN_SCAN_FROM } from './run-scan.js';
-import { applyHits, findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
+import { addCount, findAll, maskTextWith, replacementOf, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
 export interface JsonMaskResult {
@@ -108,7 +108,7 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     let replacement: string | null;
     if (w.precise) replacement = maskToken(text.slice(w.start, w.end), w.isString, rules, counts);
     else {
-      replacement = quoted(applyHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts));
+      replacement = quotedWithHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts);
     }
     if (replacement === null) continue;
     out += text.slice(copied, w.start) + replacement;
@@ -120,12 +120,24 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
 
 /**
- * A masked string token from its content. The content around the matches was raw JSON without escapes, and
- * most replacements keep characters or add '*'; but a PEM block written on one line gets the line breaks of
- * its partial form, which must be escaped (written raw they made the body invalid JSON).
+ * The string token [from - 1, to + 1) of text with its hits replaced (applyHits, quoted). The text around the
+ * hits is raw JSON without escapes, and most replacements keep characters or add '*'; but a PEM block written
+ * on one line gets the line breaks of its partial form, which must be escaped (written raw they made the body
+ * invalid JSON). Only the replacements are tested: testing the whole content cost ~4% of a 1 MB body.
  */
-function quoted(content: string): string {
-  return NEEDS_ESCAPE.test(content) ? JSON.stringify(content) : `"${content}"`;
+function quotedWithHits(text: string, hits: readonly Hit[], from: number, to: number, counts: MaskCounts): string {
+  let out = '';
+  let at = from;
+  let escape = false;
+  for (const h of hits) {
+    const replacement = replacementOf(h.rule, text.slice(h.start, h.end), h.fragment);
+    escape ||= NEEDS_ESCAPE.test(replacement);
+    out += text.slice(at, h.start) + replacement;
+    addCount(counts, h.rule.countName);
+    at = h.end;
+  }
+  out += text.slice(at, to);
+  return escape ? JSON.stringify(out) : `"${out}"`;
 }
 
 interface TokenWork {
@@ -201,7 +213,7 @@ class Walker {
     }
     if (escapes) return this.replace(start, raw, true, rules);
     if (inside.length === 0) return;
-    this.out += this.text.slice(this.copied, start) + quoted(applyHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts));
+    this.out += this.text.slice(this.copied, start) + quotedWithHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts);
     this.copied = end;
   }
 

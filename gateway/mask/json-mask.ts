@@ -4,8 +4,9 @@
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
 import type { CompiledPath, PathKey } from './json-path.js';
-import { NotJson, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
-import { applyHits, findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
+import { NotJson, QuoteParityFinder, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
+import { asciiBytes, RUN_SCAN_FROM } from './run-scan.js';
+import { addCount, findAll, maskTextWith, replacementOf, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
 export interface JsonMaskResult {
@@ -62,7 +63,9 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     return text;
   }
   hits.sort((a, b) => a.start - b.start);
-  const tokens = new TokenFinder(text, escapes.length === 0);
+  // The bytes of an ASCII body are still at hand from the detectors' run scan (findAll above).
+  const bytes = escapes.length === 0 && text.length >= RUN_SCAN_FROM ? asciiBytes(text) : null;
+  const tokens = bytes !== null ? new QuoteParityFinder(text, bytes) : new TokenFinder(text, escapes.length === 0);
   const work = new Map<number, TokenWork>();
   const workFor = (start: number, end: number, isString: boolean): TokenWork => {
     let w = work.get(start);
@@ -105,14 +108,36 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     let replacement: string | null;
     if (w.precise) replacement = maskToken(text.slice(w.start, w.end), w.isString, rules, counts);
     else {
-      // Built-in replacements keep the original characters or add '*': safe inside a JSON string as they are.
-      replacement = `"${applyHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts)}"`;
+      replacement = quotedWithHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts);
     }
     if (replacement === null) continue;
     out += text.slice(copied, w.start) + replacement;
     copied = w.end;
   }
   return copied === 0 ? text : out + text.slice(copied);
+}
+
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/**
+ * The string token [from - 1, to + 1) of text with its hits replaced (applyHits, quoted). The text around the
+ * hits is raw JSON without escapes, and most replacements keep characters or add '*'; but a PEM block written
+ * on one line gets the line breaks of its partial form, which must be escaped (written raw they made the body
+ * invalid JSON). Only the replacements are tested: testing the whole content cost ~4% of a 1 MB body.
+ */
+function quotedWithHits(text: string, hits: readonly Hit[], from: number, to: number, counts: MaskCounts): string {
+  let out = '';
+  let at = from;
+  let escape = false;
+  for (const h of hits) {
+    const replacement = replacementOf(h.rule, text.slice(h.start, h.end), h.fragment);
+    escape ||= NEEDS_ESCAPE.test(replacement);
+    out += text.slice(at, h.start) + replacement;
+    addCount(counts, h.rule.countName);
+    at = h.end;
+  }
+  out += text.slice(at, to);
+  return escape ? JSON.stringify(out) : `"${out}"`;
 }
 
 interface TokenWork {
@@ -188,7 +213,7 @@ class Walker {
     }
     if (escapes) return this.replace(start, raw, true, rules);
     if (inside.length === 0) return;
-    this.out += `${this.text.slice(this.copied, start)}"${applyHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts)}"`;
+    this.out += this.text.slice(this.copied, start) + quotedWithHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts);
     this.copied = end;
   }
 

@@ -107,3 +107,76 @@ export class TokenFinder {
     return q < 0 || q >= limit ? limit : q;
   }
 }
+
+/** The parity of the quotes (byte 34) in bytes [from, to), read four bytes at a time. */
+export function quoteParity(bytes: Uint8Array, words: Uint32Array, from: number, to: number): number {
+  let parity = 0;
+  let i = from;
+  for (; i < to && (i & 3) !== 0; i++) if (bytes[i] === 34) parity ^= 1;
+  const wordsEnd = to >> 2;
+  let lanes = 0;
+  for (let w = i >> 2; w < wordsEnd; w++) {
+    const y = words[w]! ^ 0x22222222;
+    // Bit 7 of a byte set exactly when that byte of y is zero (a quote in the word): counted per byte lane.
+    lanes ^= ~(((y & 0x7f7f7f7f) + 0x7f7f7f7f) | y | 0x7f7f7f7f);
+  }
+  const l = lanes >>> 7;
+  parity ^= (l ^ (l >>> 8) ^ (l >>> 16) ^ (l >>> 24)) & 1;
+  for (i = Math.max(i, wordsEnd << 2); i < to; i++) if (bytes[i] === 34) parity ^= 1;
+  return parity;
+}
+
+/**
+ * TokenFinder for a text without backslashes whose ASCII bytes are at hand: every quote then opens or closes a
+ * string, so whether a position is inside one is the parity of the quotes before it, counted on the bytes a
+ * word at a time instead of hopping from quote to quote (60,000 hops in the 1 MB benchmark body).
+ */
+export class QuoteParityFinder {
+  /** Positions asked so far, in order, and whether each lies inside a string (its character not yet read). */
+  private readonly marks: number[] = [0];
+  private readonly inside: boolean[] = [false];
+  private readonly words: Uint32Array;
+  constructor(
+    private readonly text: string,
+    private readonly bytes: Uint8Array,
+  ) {
+    this.words = new Uint32Array(bytes.buffer, bytes.byteOffset, text.length >> 2);
+  }
+
+  at(p: number): { isString: boolean; start: number; end: number } {
+    const marks = this.marks;
+    let k = marks.length - 1;
+    if (p < marks[k]!) {
+      // Behind the last position asked: start from the last one at or before p.
+      let lo = 0;
+      let hi = k;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (marks[mid]! <= p) lo = mid;
+        else hi = mid - 1;
+      }
+      k = lo;
+    }
+    const inside = this.inside[k]! !== (quoteParity(this.bytes, this.words, marks[k]!, p) === 1);
+    if (k === marks.length - 1 && p > marks[k]!) {
+      marks.push(p);
+      this.inside.push(inside);
+    }
+    const text = this.text;
+    if (!inside) {
+      if (text.charCodeAt(p) !== 34) return { isString: false, start: p, end: p + 1 };
+      const close = text.indexOf('"', p + 1);
+      if (close < 0) throw new NotJson(); // an unterminated string
+      return { isString: true, start: p, end: close + 1 };
+    }
+    const close = text.indexOf('"', p);
+    if (close < 0) throw new NotJson();
+    return { isString: true, start: text.lastIndexOf('"', p - 1), end: close + 1 };
+  }
+
+  /** The start of the next string token before limit, or limit. */
+  nextStringStart(from: number, limit: number): number {
+    const q = this.text.indexOf('"', from);
+    return q < 0 || q >= limit ? limit : q;
+  }
+}

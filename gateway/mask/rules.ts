@@ -3,6 +3,7 @@ import type { MaskSpec } from '../policy/types.js';
 import { MaskError } from './errors.js';
 import { compilePath, type CompiledPath } from './json-path.js';
 import { DETECTORS } from './registry.js';
+import { RUN_SCAN_FROM, scanRuns, type RunClass, type RunScan } from './run-scan.js';
 import { starAlnum, type AsciiSet, type HoldRun } from './shapes.js';
 import { summarize, type TextSummary } from './summary.js';
 import type { DetectorInstance, MaskCounts } from './types.js';
@@ -59,6 +60,7 @@ function uniform(d: DetectorInstance): DetectorInstance {
     needsDigit: d.needsDigit === true,
     digitAnchored: d.digitAnchored === true,
     needs: needsList(d.needs),
+    inRuns: d.inRuns,
     find: d.find,
     partial: d.partial,
     holdBack: d.holdBack,
@@ -187,39 +189,91 @@ function meets(s: TextSummary, needs: readonly TextSummary[]): boolean {
 export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
   const all: Hit[] = [];
   let windowed: CompiledRule[] | null = null;
+  let anchored: CompiledRule[] | null = null;
   let hasDigit: boolean | null = null;
+  const long = text.length > WINDOWED_FROM;
+  const scanned = text.length >= RUN_SCAN_FROM;
   const summary = text.length <= SUMMARISED_UP_TO ? summarize(text) : null;
   for (const rule of rules) {
     if (summary !== null && !meets(summary, rule.detector.needs as TextSummary[])) continue;
     if (rule.detector.needsDigit === true && !(hasDigit ??= ANY_DIGIT.test(text))) continue;
+    // A long text's run-anchored rules wait for the shared scan: no quick test, which costs a pass of its own.
+    if (scanned && rule.detector.inRuns !== undefined) {
+      (anchored ??= []).push(rule);
+      continue;
+    }
     const quick = rule.detector.quick;
     if (quick !== undefined && !quick.test(text)) continue;
-    if (rule.detector.digitAnchored && text.length > WINDOWED_FROM) {
+    if (rule.detector.digitAnchored && long) {
       (windowed ??= []).push(rule);
       continue;
     }
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
-  if (windowed !== null) {
-    const digits: number[] = [];
-    const pluses: number[] = [];
-    const windows = digitWindows(text, digits, pluses);
-    // A match lies inside one run, so it has no more digits than the window's longest run and no more '+' than
-    // its runs together; what a window does not count is taken as enough.
-    const bound: TextSummary = { digits: 0, upper: Infinity, at: Infinity, plus: 0, dashes: Infinity, longestKeyRun: Infinity };
-    for (let w = 0; w < windows.length; w++) {
-      const [ws, we] = windows[w]!;
-      bound.digits = digits[w]!;
-      bound.plus = pluses[w]!;
-      let part: string | null = null;
-      for (const rule of windowed) {
-        if (!meets(bound, rule.detector.needs as TextSummary[])) continue;
-        part ??= text.slice(ws, we);
-        for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
+  if (windowed === null && anchored === null) return all;
+  const scan = scanned ? scanRuns(text, runClassesOf(anchored)) : null;
+  if (anchored !== null) {
+    for (const rule of anchored) {
+      const anchor = rule.detector.inRuns!;
+      const k = scan === null ? -1 : scan.classes.findIndex((c) => c.chars === anchor.chars && c.min === anchor.min);
+      const spans = k < 0 ? rule.detector.find(text) : anchor.find(text, scan!.runs[k]!, scan!.bytes);
+      for (const s of spans) all.push({ start: s.start, end: s.end, rule });
+    }
+  }
+  if (windowed !== null) findInWindows(text, windowed, scan, all);
+  return all;
+}
+
+/** The distinct run classes of the rules. */
+function runClassesOf(rules: readonly CompiledRule[] | null): RunClass[] {
+  const classes: RunClass[] = [];
+  for (const r of rules ?? []) {
+    const a = r.detector.inRuns!;
+    if (!classes.some((c) => c.chars === a.chars && c.min === a.min)) classes.push({ chars: a.chars, min: a.min });
+  }
+  return classes;
+}
+
+/** Digit-anchored rules on the windows of the text's digit stretches (from the shared scan when there is one). */
+function findInWindows(text: string, windowed: readonly CompiledRule[], scan: RunScan | null, all: Hit[]): void {
+  const digits: number[] = [];
+  const pluses: number[] = [];
+  let windows: Array<[number, number]>;
+  if (scan === null) windows = digitWindows(text, digits, pluses);
+  else {
+    windows = [];
+    // windowsInRun with the counts the scan made on the bytes.
+    const runs = scan.stretches;
+    for (let r = 0, k = 0; r < runs.length; r += 2, k++) {
+      if (scan.stretchDigits[k]! < 8) continue;
+      const start = Math.max(0, runs[r]! - MARGIN);
+      const end = Math.min(text.length, runs[r + 1]! + MARGIN);
+      const w = windows.length - 1;
+      if (w >= 0 && start <= windows[w]![1]) {
+        windows[w]![1] = end;
+        if (scan.stretchDigits[k]! > digits[w]!) digits[w] = scan.stretchDigits[k]!;
+        pluses[w]! += scan.stretchPluses[k]!;
+      } else {
+        windows.push([start, end]);
+        digits.push(scan.stretchDigits[k]!);
+        pluses.push(scan.stretchPluses[k]!);
       }
     }
   }
-  return all;
+  // A match lies inside one run, so it has no more digits than the window's longest run and no more '+' than
+  // its runs together; what a window does not count is taken as enough.
+  const bound: TextSummary = { digits: 0, upper: Infinity, at: Infinity, plus: 0, dashes: Infinity, longestKeyRun: Infinity };
+  for (let w = 0; w < windows.length; w++) {
+    const [ws, we] = windows[w]!;
+    bound.digits = digits[w]!;
+    bound.plus = pluses[w]!;
+    let part: string | null = null;
+    for (const rule of windowed) {
+      if (!meets(bound, rule.detector.needs as TextSummary[])) continue;
+      part ??= text.slice(ws, we);
+      for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
+    }
+  }
 }
 
 /** Sort matches and resolve overlaps (see findHits). */

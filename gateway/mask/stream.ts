@@ -140,8 +140,14 @@ export class MaskingStream extends Transform {
   private finish(): void {
     if (this.mode === 'json') {
       const bytes = Buffer.concat(this.buffered);
-      const body = isAscii(bytes) ? bytes.toString('latin1') : utf8Fatal.decode(bytes);
-      this.emit_(maskJsonText(body, this.rules, this.counts).text);
+      const ascii = isAscii(bytes);
+      const body = ascii ? bytes.toString('latin1') : utf8Fatal.decode(bytes);
+      const masked = maskJsonText(body, this.rules, this.counts).text;
+      // Nothing masked in an ASCII body: its bytes are the output as they came, not the text encoded again. (Not
+      // for other bodies: decoding drops a leading byte-order mark, which the output does not have either.)
+      if (ascii && masked === body) {
+        if (bytes.length > 0) this.push(bytes);
+      } else this.emit_(masked);
       return;
     }
     const tail = this.textDecoder.decode();

@@ -1,5 +1,6 @@
 /** Shared shapes of the masking module. */
 import type { DetectorName } from './names.js';
+import type { RunClass, Runs } from './run-scan.js';
 import type { HoldRun } from './shapes.js';
 import type { TextSummary } from './summary.js';
 
@@ -50,6 +51,11 @@ export interface DetectorInstance {
    * hold for every match find can return (tested on random texts). A list: every match meets one of them.
    */
   needs?: Partial<TextSummary> | ReadonlyArray<Partial<TextSummary>>;
+  /**
+   * Every match lies inside a maximal run of `chars` at least `min` long. A long ASCII text is then scanned
+   * once for all such runs (run-scan.ts) and `find` gets them: it must return exactly what find(text) returns.
+   */
+  inRuns?: RunAnchor;
   /** Every match in text, sorted by start, not overlapping each other. */
   find(text: string): Span[];
   /** The shape-keeping replacement of one matched value (`4111 **** **** 1111`). */
@@ -66,6 +72,14 @@ export interface DetectorInstance {
    */
   holdRun?: HoldRun;
   holdBackBeyondRun?(text: string): number;
+}
+
+export interface RunAnchor extends RunClass {
+  /**
+   * find(text), given every maximal run of chars in text at least min long ([start, end) pairs in order) and
+   * the text's ASCII bytes (one per character), to read instead of charCodeAt.
+   */
+  find(text: string, runs: Runs, bytes: Uint8Array): Span[];
 }
 
 /** A registry entry, ESLint-rule style: data about the detector plus a factory. */

@@ -62,3 +62,22 @@ test('jsonString equals JSON.stringify (seed 78, 5000 strings)', () => {
     assert.equal(jsonString(s), JSON.stringify(s));
   }
 });
+
+test('a JSON body the masker leaves alone streams out as its own bytes, and one it masks as the whole body masked, cut anywhere', async () => {
+  const JSON_OPTS = { contentType: 'application/json', maxBytes: 1 << 20 };
+  const bodies = [
+    '{"a":"nothing here","n":[1,2.5,-3e2],"t":true}',
+    '{"a":"call 415-555-2671","b":"x"}',
+    '\ufeff{"a":"é nothing"}',
+    '{"a":"é 123-45-6789 ü"}',
+    '  ',
+  ];
+  for (const text of bodies) {
+    const body = Buffer.from(text);
+    const expected = masker.maskJson(body).body;
+    for (const c of [[], ...cuts(body.length)]) {
+      const got = await through(masker, JSON_OPTS, splitAt(body, c));
+      assert.equal(got.out, expected, `${JSON.stringify(text)} cut at ${c.join(',')}`);
+    }
+  }
+});

@@ -29,6 +29,15 @@ function endOf(text: string, start: number, len: number): number {
   return i;
 }
 
+const CANDIDATE_AT = new RegExp(CANDIDATE.source, 'y');
+
+/** The end of a valid IBAN at a candidate's start (right length, spacing, edges and checksum), or -1. */
+function ibanEnd(text: string, start: number): number {
+  const len = IBAN_LENGTHS[text.slice(start, start + 2)];
+  const end = len === undefined || (start > 0 && isAlnum(text.charCodeAt(start - 1))) ? -1 : endOf(text, start, len);
+  return end > 0 && (end === text.length || !isAlnum(text.charCodeAt(end))) && ibanMod97(text.slice(start, end).replace(/ /g, '')) === 1 ? end : -1;
+}
+
 export const iban: Detector = {
   meta: {
     name: 'iban',
@@ -44,17 +53,33 @@ export const iban: Detector = {
       const spans: Span[] = [];
       CANDIDATE.lastIndex = 0;
       for (let m = CANDIDATE.exec(text); m; m = CANDIDATE.exec(text)) {
-        const start = m.index;
-        const len = IBAN_LENGTHS[text.slice(start, start + 2)];
-        const end = len === undefined || (start > 0 && isAlnum(text.charCodeAt(start - 1))) ? -1 : endOf(text, start, len);
-        if (end > 0 && (end === text.length || !isAlnum(text.charCodeAt(end))) && ibanMod97(text.slice(start, end).replace(/ /g, '')) === 1) {
-          spans.push({ start, end });
-          CANDIDATE.lastIndex = end;
-        } else {
-          CANDIDATE.lastIndex = start + 1;
-        }
+        const end = ibanEnd(text, m.index);
+        CANDIDATE.lastIndex = end > 0 ? end : m.index + 1;
+        if (end > 0) spans.push({ start: m.index, end });
       }
       return spans;
+    },
+    // A candidate is capitals, digits and spaces only, so it lies in one run of them of 12 or more.
+    inRuns: {
+      chars: HOLD_RUN,
+      min: 12,
+      find(text, runs, bytes) {
+        const spans: Span[] = [];
+        for (let r = 0; r < runs.length; r += 2) {
+          const runEnd = runs[r + 1]!;
+          for (let p = runs[r]!; p < runEnd; p++) {
+            const c = bytes[p]!;
+            if (c < 65 || c > 90) continue;
+            CANDIDATE_AT.lastIndex = p;
+            if (!CANDIDATE_AT.test(text)) continue;
+            const end = ibanEnd(text, p);
+            if (end < 0) continue;
+            spans.push({ start: p, end });
+            p = end - 1;
+          }
+        }
+        return spans;
+      },
     },
     partial: (value) => starAlnum(value, 2, 4),
     holdRun: HOLD,

@@ -67,8 +67,11 @@ export const phone: Detector = {
       // Each shape starts with a literal ("+", or a trunk "0" for national numbers): cheaper to look for than
       // to run the expression on a text without it (most digit windows of a long body).
       if (text.indexOf('+') >= 0) collect(text, INTERNATIONAL, international, all);
-      collect(text, NORTH_AMERICAN, northAmerican, all);
-      collect(text, NATIONAL, national, all);
+      // The other two need a separator or a parenthesis: a bare number (a timestamp in JSON) has none.
+      if (text.indexOf(' ') >= 0 || text.indexOf('-') >= 0 || text.indexOf('.') >= 0 || text.indexOf('(') >= 0) {
+        collect(text, NORTH_AMERICAN, northAmerican, all);
+        collect(text, NATIONAL, national, all);
+      }
       if (all.length < 2) return all;
       // Different shapes may overlap; keep the earliest, then the longest.
       all.sort((a, b) => a.start - b.start || b.end - a.end);

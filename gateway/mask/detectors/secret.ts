@@ -34,11 +34,16 @@ for (const lit of STARTS) STARTS_BY_FIRST.set(lit.charCodeAt(0), [...(STARTS_BY_
 /** First characters of STARTS: most positions are ruled out by one table read. */
 const STARTS_FIRST = asciiSet((c) => STARTS_BY_FIRST.has(c));
 
+function startsWithAny(text: string, p: number, literals: readonly string[]): boolean {
+  for (let i = 0; i < literals.length; i++) if (text.startsWith(literals[i]!, p)) return true;
+  return false;
+}
+
 function knownKeyAt(text: string, p: number): number {
   const first = text.charCodeAt(p);
   if (first >= 128 || STARTS_FIRST[first] === 0) return -1;
   const starts = STARTS_BY_FIRST.get(first);
-  if (starts === undefined || !starts.some((lit) => text.startsWith(lit, p))) return -1;
+  if (starts === undefined || !startsWithAny(text, p, starts)) return -1;
   for (const f of FORMATS) {
     f.lastIndex = p;
     if (f.test(text)) {
@@ -131,6 +136,47 @@ function overlaps(spans: Span[], start: number, end: number): boolean {
   return false;
 }
 
+function pemBlocks(text: string): Span[] {
+  const spans: Span[] = [];
+  PEM.lastIndex = 0;
+  for (let m = PEM.exec(text); m; m = PEM.exec(text)) spans.push({ start: m.index, end: m.index + m[0].length });
+  return spans;
+}
+
+/**
+ * The known keys and the high-entropy token of one maximal run of key characters [start, end) (MIN_RUN or
+ * longer), added to spans unless they overlap one there; returns where the scan may go on (past a known key
+ * that reached beyond the run).
+ */
+function keysInRun(text: string, start: number, end: number, spans: Span[], bytes: Uint8Array | null = null): number {
+  let known = false;
+  let next = end;
+  // Whether the character before p is alphanumeric, carried along so each character is read once.
+  let afterAlnum = false;
+  for (let p = start; p < end; p++) {
+    // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
+    const c = bytes !== null ? bytes[p]! : text.charCodeAt(p);
+    const startsHere = !afterAlnum && STARTS_FIRST[c] === 1;
+    afterAlnum = isAlnum(c);
+    if (!startsHere) continue;
+    const keyEnd = knownKeyAt(text, p);
+    if (keyEnd < 0) continue;
+    known = true;
+    if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
+    // Going on after keyEnd (not at it), as before: keyEnd's character is then the one before.
+    p = keyEnd;
+    afterAlnum = isAlnum(text.charCodeAt(keyEnd));
+    next = Math.max(next, keyEnd);
+  }
+  if (known || end - start < MIN_TOKEN) return next;
+  const token = text.slice(start, end);
+  while (text[end] === '=' && end - start < MAX_TOKEN) end++;
+  // Part of a dotted name (a.b.c, a file name), not a key on its own.
+  if (text[start - 1] === '.' || (text[end] === '.' && end + 1 < text.length && isTokenChar(text.charCodeAt(end + 1)))) return next;
+  if (highEntropy(token) && !overlaps(spans, start, end)) spans.push({ start, end });
+  return next;
+}
+
 export const secret: Detector = {
   meta: {
     name: 'secret',
@@ -142,9 +188,7 @@ export const secret: Detector = {
     // starts with the ten "-----BEGIN" and has twenty dashes in its header and footer.
     needs: [{ longestKeyRun: MIN_RUN }, { longestKeyRun: 10, dashes: 20 }],
     find(text) {
-      const spans: Span[] = [];
-      PEM.lastIndex = 0;
-      for (let m = PEM.exec(text); m; m = PEM.exec(text)) spans.push({ start: m.index, end: m.index + m[0].length });
+      const spans = pemBlocks(text);
       // Every known key and every high-entropy candidate lies in a run of at least MIN_RUN token characters, and
       // every such run covers a multiple of STRIDE: only those positions are looked at (the text is not scanned
       // character by character, which is what makes this detector cheap on long prose).
@@ -155,27 +199,20 @@ export const secret: Detector = {
         while (start > 0 && isRunChar(text.charCodeAt(start - 1))) start--;
         while (end < text.length && isRunChar(text.charCodeAt(end))) end++;
         i = end;
-        if (end - start < MIN_RUN) continue;
-        let known = false;
-        for (let p = start; p < end; p++) {
-          // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
-          const c = text.charCodeAt(p);
-          if (STARTS_FIRST[c] === 0 || (p > start && isAlnum(text.charCodeAt(p - 1)))) continue;
-          const keyEnd = knownKeyAt(text, p);
-          if (keyEnd < 0) continue;
-          known = true;
-          if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
-          p = keyEnd;
-          i = Math.max(i, keyEnd);
-        }
-        if (known || end - start < MIN_TOKEN) continue;
-        const token = text.slice(start, end);
-        while (text[end] === '=' && end - start < MAX_TOKEN) end++;
-        // Part of a dotted name (a.b.c, a file name), not a key on its own.
-        if (text[start - 1] === '.' || (text[end] === '.' && end + 1 < text.length && isTokenChar(text.charCodeAt(end + 1)))) continue;
-        if (highEntropy(token) && !overlaps(spans, start, end)) spans.push({ start, end });
+        if (end - start >= MIN_RUN) i = Math.max(i, keysInRun(text, start, end, spans));
       }
       return spans.sort((a, b) => a.start - b.start);
+    },
+    inRuns: {
+      chars: RUN_CHARS,
+      min: MIN_RUN,
+      find(text, runs, bytes) {
+        const spans = pemBlocks(text);
+        // Every run, also those inside a known key that crossed dots (a JWT), which the sampled scan may skip:
+        // all they can yield overlaps that key and is dropped, and a key after it needs 16+ characters, sampled.
+        for (let r = 0; r < runs.length; r += 2) keysInRun(text, runs[r]!, runs[r + 1]!, spans, bytes);
+        return spans.sort((a, b) => a.start - b.start);
+      },
     },
     partial(value) {
       if (value.startsWith('-----BEGIN')) {

@@ -5,24 +5,25 @@
  */
 import type { Socket } from 'node:net';
 import type { Identity } from '../identity/identity.js';
-import type { CompiledPolicy, Decision, MaskSpec } from '../policy/index.js';
+import type { Decision, MaskSpec } from '../policy/index.js';
 import type { StatementInfo } from './classify.js';
 import { SessionDecisions, needsEstimate, type Requester } from './decide.js';
 import { PgGatewayError } from './errors.js';
 import type { PgAuditRecord, PgHooks } from './hooks.js';
-import { MessageReader, encodeBind, type FramedMessage, encodeParse, errorFromGateway, message, parseBind, parseExecute, parseParse, parseQuery, parseTarget, type Message } from './protocol.js';
+import { MessageReader, errorFromGateway, message, parseQuery, type FramedMessage, type Message } from './protocol.js';
 import { Approvals } from './approvals.js';
 import type { StatementCache } from './statement-cache.js';
-import { newRun, type InternalSink, type PortalState, type Run, type StatementState, type Unit, type UnitKind } from './units.js';
+import { newRun, type InternalSink, type Run, type Unit, type UnitKind } from './units.js';
 import { Explainer } from './explain.js';
 import { Replies } from './replies.js';
+import { ExtendedProtocol } from './extended.js';
 import { auditRecord } from './audit.js';
 import type { UpstreamSession } from './upstream.js';
 
 /** Sent upstream in place of a refused statement: it fails at parse time, so the upstream's own error
  * handling (aborting a transaction block, skipping to Sync) happens exactly as for a real error. */
 export const DENIED_TEXT = 'CHAINWARDEN DENIED';
-const DENIED_NAME = 'chainwarden$denied';
+export const DENIED_NAME = 'chainwarden$denied';
 
 export interface SessionContext {
   connection: string;
@@ -44,11 +45,8 @@ export interface SessionContext {
 export class Session {
   readonly units: Unit[] = [];
   private batch = 0;
-  private nameSeq = 0;
   erroredBatch = -1;
   txStatus = 'I';
-  private readonly statements = new Map<string, StatementState>();
-  private readonly portals = new Map<string, PortalState>();
   private readonly sqlPrepared = new Map<string, StatementInfo>();
   private readonly queue: Message[] = [];
   private busy = false;
@@ -56,8 +54,9 @@ export class Session {
   private idleWaiters: Array<() => void> = [];
   private readonly clientReader = new MessageReader();
   readonly approvals: Approvals;
-  private readonly decisions: SessionDecisions;
-  private readonly explainer: Explainer;
+  readonly decisions: SessionDecisions;
+  private readonly extended: ExtendedProtocol;
+  readonly explainer: Explainer;
   private readonly replies: Replies;
 
   constructor(
@@ -69,6 +68,7 @@ export class Session {
     this.decisions = new SessionDecisions({ chain: ctx.identity.chain, groups: ctx.identity.groups, connection: ctx.connection });
     this.approvals = new Approvals(this);
     this.explainer = new Explainer(this);
+    this.extended = new ExtendedProtocol(this);
     this.replies = new Replies(this);
     upstream.socket.on('data', (chunk: Buffer) => this.replies.onData(chunk));
     upstream.socket.on('close', () => this.close(new PgGatewayError('CW_PG_UPSTREAM_UNAVAILABLE', 'the upstream closed the connection', { fatal: true })));
@@ -245,11 +245,11 @@ export class Session {
     if (problem) throw problem;
     switch (m.type) {
       case 0x51 /* Q */: return this.onQuery(m);
-      case 0x50 /* P */: return this.onParse(m);
-      case 0x42 /* B */: return this.onBind(m);
-      case 0x44 /* D */: return this.onDescribe(m);
-      case 0x45 /* E */: return this.onExecute(m);
-      case 0x43 /* C */: return this.onClose(m);
+      case 0x50 /* P */: return this.extended.onParse(m);
+      case 0x42 /* B */: return this.extended.onBind(m);
+      case 0x44 /* D */: return this.extended.onDescribe(m);
+      case 0x45 /* E */: return this.extended.onExecute(m);
+      case 0x43 /* C */: return this.extended.onClose(m);
       case 0x53 /* S */:
         this.toUpstream(m.raw);
         this.enqueue('sync');
@@ -279,14 +279,8 @@ export class Session {
     this.enqueue('query', { substitute: error, runs: [], runIndex: 0 });
   }
 
-  private refuseExtended(kind: UnitKind, error: PgGatewayError, run: Run): void {
-    this.auditRun(run, 'denied', error.message);
-    this.toUpstream(encodeParse({ name: DENIED_NAME, text: DENIED_TEXT, paramTypes: [] }));
-    this.enqueue(kind, { substitute: error });
-  }
-
   /** The statement EXECUTE name(...) stands for, with the EXECUTE text for audit. */
-  private resolveExecute(info: StatementInfo, earlier?: Map<string, StatementInfo | null>): StatementInfo | PgGatewayError {
+  resolveExecute(info: StatementInfo, earlier?: Map<string, StatementInfo | null>): StatementInfo | PgGatewayError {
     if (info.execute === undefined) return this.ctx.effective(info);
     const inner = earlier?.has(info.execute) ? earlier.get(info.execute) : this.sqlPrepared.get(info.execute);
     if (!inner) return new PgGatewayError('CW_PG_UNKNOWN_PREPARED', info.execute);
@@ -372,152 +366,6 @@ export class Session {
     for (const r of runs) r.upstreamStart = now;
     this.toUpstream(m.raw);
     this.enqueue('query', { runs, runIndex: 0 });
-  }
-
-  /**
-   * Every Parse and Bind gets an upstream name of its own, never reused. A statement or portal the
-   * upstream did not create (its Parse was skipped after an error, or failed) then cannot be confused
-   * with an older one of the same client name: the upstream reports it missing instead of running
-   * something other than what was decided.
-   */
-  private upstreamName(): string {
-    return `cw${(++this.nameSeq).toString(36)}`;
-  }
-
-  /** Answers a protocol-level mistake as PostgreSQL would, through the upstream's own error path. */
-  private failExtended(kind: UnitKind, error: PgGatewayError): void {
-    this.toUpstream(encodeParse({ name: DENIED_NAME, text: DENIED_TEXT, paramTypes: [] }));
-    this.enqueue(kind, { substitute: error });
-  }
-
-  private closeUpstream(which: 'S' | 'P', name: string): void {
-    this.toUpstream(message('C', Buffer.from(which), name));
-    this.enqueue('close', { internal: silentSink() });
-  }
-
-  private onParse(m: Message): void {
-    const p = parseParse(m.body);
-    if (this.skipping) return void this.toUpstream(m.raw);
-    if (p.name !== '' && this.statements.has(p.name)) return this.failExtended('parse', new PgGatewayError('CW_PG_DUPLICATE_PREPARED', p.name));
-    const analysis = this.ctx.cache.analyze(p.text);
-    if (!analysis.ok) {
-      return this.refuseExtended('parse', new PgGatewayError('CW_PG_UNPARSABLE', analysis.error), { ...newRun(null, m.raw.length), unparsable: m.raw.length });
-    }
-    const info = analysis.statements.length === 1 ? analysis.statements[0]! : null;
-    const state: StatementState = { name: p.name, upstream: this.upstreamName(), text: p.text, paramTypes: p.paramTypes, info, specs: [...this.ctx.connectionMask] };
-    if (info && info.execute === undefined) {
-      // Refuse what policy denies outright at Parse; approvals wait for Execute, when values are bound.
-      const d = this.decisions.decide(this.ctx.hooks.compiled(), this.ctx.effective(info));
-      if (d.effect === 'deny') {
-        const run = newRun(this.ctx.effective(info), m.raw.length);
-        run.decision = d;
-        return this.refuseExtended('parse', denial(d), run);
-      }
-      state.specs.push(...d.mask);
-    }
-    // Several statements in one Parse: the upstream refuses it itself.
-    if (analysis.statements.length > 1) state.info = null;
-    const previous = this.statements.get(p.name);
-    // A new unnamed statement replaces the old one, as PostgreSQL does.
-    if (previous) this.closeUpstream('S', previous.upstream);
-    this.statements.set(p.name, state);
-    this.toUpstream(encodeParse({ name: state.upstream, text: p.text, paramTypes: p.paramTypes }));
-    this.enqueue('parse');
-  }
-
-  private onBind(m: Message): void {
-    if (this.skipping) return void this.toUpstream(m.raw);
-    const b = parseBind(m.body);
-    const stmt = this.statements.get(b.statement);
-    if (!stmt) return this.failExtended('bind', new PgGatewayError('CW_PG_UNKNOWN_STATEMENT', b.statement));
-    if (b.portal !== '' && this.portals.has(b.portal)) return this.failExtended('bind', new PgGatewayError('CW_PG_DUPLICATE_PORTAL', b.portal));
-    const previous = this.portals.get(b.portal);
-    if (previous) this.closeUpstream('P', previous.upstream);
-    const upstream = this.upstreamName();
-    this.portals.set(b.portal, { name: b.portal, upstream, stmt, resultFormats: b.resultFormats, paramFormats: b.paramFormats, params: b.params, described: false });
-    this.toUpstream(encodeBind({ ...b, portal: upstream, statement: stmt.upstream }));
-    this.enqueue('bind');
-  }
-
-  private onDescribe(m: Message): void {
-    if (this.skipping) return void this.toUpstream(m.raw);
-    const t = parseTarget(m.body);
-    if (t.which === 'S') {
-      const stmt = this.statements.get(t.name);
-      if (!stmt) return this.failExtended('describe', new PgGatewayError('CW_PG_UNKNOWN_STATEMENT', t.name));
-      this.toUpstream(message('D', Buffer.from('S'), stmt.upstream));
-      this.enqueue('describe', { describe: { stmt } });
-      return;
-    }
-    const portal = this.portals.get(t.name);
-    if (!portal) return this.failExtended('describe', new PgGatewayError('CW_PG_UNKNOWN_PORTAL', t.name));
-    portal.described = true;
-    this.toUpstream(message('D', Buffer.from('P'), portal.upstream));
-    this.enqueue('describe', { describe: { portal } });
-  }
-
-  private onClose(m: Message): void {
-    if (this.skipping) return void this.toUpstream(m.raw);
-    const t = parseTarget(m.body);
-    const target = t.which === 'S' ? this.statements.get(t.name) : this.portals.get(t.name);
-    if (t.which === 'S') this.statements.delete(t.name);
-    else this.portals.delete(t.name);
-    // Closing something that does not exist is not an error in PostgreSQL: CloseComplete either way.
-    this.toUpstream(message('C', Buffer.from(t.which), target ? target.upstream : DENIED_NAME));
-    this.enqueue('close');
-  }
-
-  private onExecute(m: Message): Promise<void> | void {
-    if (this.skipping) return void this.toUpstream(m.raw);
-    const e = parseExecute(m.body);
-    const portal = this.portals.get(e.portal);
-    const stmt = portal?.stmt;
-    if (!portal || !stmt) return this.failExtended('execute', new PgGatewayError('CW_PG_UNKNOWN_PORTAL', e.portal));
-    const execute = message('E', portal.upstream, e.maxRows);
-    if (!stmt.info) {
-      // An empty statement (EmptyQueryResponse) or several in one Parse (the upstream refused it).
-      this.toUpstream(execute);
-      this.enqueue('execute', { portal });
-      return;
-    }
-    const resolved = this.resolveExecute(stmt.info);
-    const run = newRun(resolved instanceof PgGatewayError ? stmt.info : resolved, m.raw.length);
-    if (resolved instanceof PgGatewayError) return this.refuseExtended('execute', resolved, run);
-    const compiled = this.ctx.hooks.compiled();
-    run.decision = this.decisions.decide(compiled, resolved);
-    const extra = run.decision.mask.filter((s) => !stmt.specs.includes(s));
-    run.specs = extra.length ? [...stmt.specs, ...extra] : stmt.specs;
-    if (run.decision.effect === 'deny') return this.refuseExtended('execute', denial(run.decision), run);
-    if (resolved.copy === 'out' && run.specs.length) return this.refuseExtended('execute', new PgGatewayError('CW_PG_COPY_MASKED'), run);
-    if (run.decision.effect === 'approve') return this.holdExecute(compiled, resolved, stmt, portal, run, execute);
-    this.sendExecute(portal, run, execute);
-  }
-
-  private async holdExecute(compiled: CompiledPolicy, resolved: StatementInfo, stmt: StatementState, portal: PortalState, run: Run, execute: Buffer): Promise<void> {
-    if (needsEstimate(compiled, run.decision!)) {
-      const estimate = await this.explainer.extended(stmt, portal, run);
-      if (estimate === 'failed') return; // the upstream's error was shown to the client; it now skips to Sync
-      if (estimate !== undefined) {
-        run.estimatedRows = estimate;
-        run.decision = this.decisions.decide(compiled, resolved, estimate);
-      }
-    }
-    if (run.decision!.effect === 'approve') {
-      const outcome = await this.approvals.hold([run]);
-      if (!outcome.approved) return this.refuseExtended('execute', outcome.error, run);
-    }
-    this.sendExecute(portal, run, execute);
-  }
-
-  private sendExecute(portal: PortalState, run: Run, execute: Buffer): void {
-    if (run.specs.length && !portal.described && !portal.rowDescBody) {
-      // Masking needs the columns; ask for them without showing the client an extra reply.
-      this.toUpstream(message('D', Buffer.from('P'), portal.upstream));
-      this.enqueue('describe', { describe: { portal }, internal: silentSink() });
-    }
-    run.upstreamStart = Date.now();
-    this.toUpstream(execute);
-    this.enqueue('execute', { run, portal });
   }
 
   /** The oldest unit is answered. */

@@ -61,6 +61,13 @@ rules:
 
 after(() => h?.close());
 
+/** A second listener on the same policy whose resolver also takes the test's tokens. */
+function tokenHarness(): Promise<Harness> {
+  const { policy } = h;
+  const resolver = new IdentityResolver(policy, { ...process.env, CWT_KEY_AGENT: h.key }, verifier);
+  return startHarness((port) => readFileSync(policy.file, 'utf8').replace(/listen: 127\.0\.0\.1:\d+/, `listen: 127.0.0.1:${port}`), { identity: resolver, tls });
+}
+
 test('over TLS a key still works (cleartext password inside TLS)', async () => {
   const c = await h.client({ ssl: { rejectUnauthorized: false } });
   assert.equal((await c.query('SELECT 1 AS one')).rows[0].one, 1);
@@ -68,12 +75,7 @@ test('over TLS a key still works (cleartext password inside TLS)', async () => {
 });
 
 test('a token goes to the TokenVerifier; its groups decide', async () => {
-  const { policy } = h;
-  const resolver = new IdentityResolver(policy, { ...process.env, CWT_KEY_AGENT: h.key }, verifier);
-  const h2 = await startHarness(
-    (port) => readFileSync(policy.file, 'utf8').replace(/listen: 127\.0\.0\.1:\d+/, `listen: 127.0.0.1:${port}`),
-    { identity: resolver, tls },
-  );
+  const h2 = await tokenHarness();
   try {
     const analyst = await h2.client({ ssl: { rejectUnauthorized: false }, user: 'alice', password: await token({ groups: ['analysts'] }) });
     assert.equal((await analyst.query('SELECT 2 AS two')).rows[0].two, 2);
@@ -94,12 +96,7 @@ test('without TLS the gateway offers SCRAM, which a token cannot satisfy', async
 });
 
 test('a session opened with a token ends at its first statement after the token expires', async () => {
-  const { policy } = h;
-  const resolver = new IdentityResolver(policy, { ...process.env, CWT_KEY_AGENT: h.key }, verifier);
-  const h2 = await startHarness(
-    (port) => readFileSync(policy.file, 'utf8').replace(/listen: 127\.0\.0\.1:\d+/, `listen: 127.0.0.1:${port}`),
-    { identity: resolver, tls },
-  );
+  const h2 = await tokenHarness();
   try {
     const expiresAt = Math.floor(Date.now() / 1000) + 2;
     const c = await h2.client({ ssl: { rejectUnauthorized: false }, user: 'alice', password: await token({ groups: ['analysts'] }, expiresAt) });

@@ -7,15 +7,12 @@ import type { SessionContext } from './session.js';
 import type { Run } from './units.js';
 
 let auditSeq = 0;
-const idPrefixes = new Map<number, string>();
+const idPrefixes = new WeakMap<SessionContext, string>();
 
 /** `sql_<session>_<sequence>`: unique within the process, sortable within a session. */
-function recordId(pid: number): string {
-  let prefix = idPrefixes.get(pid);
-  if (prefix === undefined) {
-    if (idPrefixes.size > 10_000) idPrefixes.clear();
-    idPrefixes.set(pid, (prefix = `sql_${pid.toString(36)}_`));
-  }
+function recordId(ctx: SessionContext): string {
+  let prefix = idPrefixes.get(ctx);
+  if (prefix === undefined) idPrefixes.set(ctx, (prefix = `sql_${ctx.pid.toString(36)}_`));
   return prefix + (++auditSeq).toString(36);
 }
 
@@ -25,7 +22,7 @@ export function auditRecord(ctx: SessionContext, run: Run, status: PgAuditRecord
   const id = ctx.identity;
   const info = run.info;
   return {
-    id: recordId(ctx.pid),
+    id: recordId(ctx),
     ts_start: isoTime(run.start),
     ts_end: isoTime(end),
     chain: id.chain, subject: id.subject, groups: id.groups, key_id: id.keyId,

@@ -15,29 +15,9 @@ export interface Requester {
 const RANK: Record<Effect, number> = { allow: 0, flag: 1, approve: 2, deny: 3 };
 
 /**
- * Decisions for a cached statement, by policy and requester. Only used while the policy has no grants:
- * a grant can expire between two statements, so then every statement is evaluated afresh.
- */
-const memo = new WeakMap<CompiledPolicy, WeakMap<StatementInfo, Map<string, Decision>>>();
-
-export function decideStatement(compiled: CompiledPolicy, who: Requester, info: StatementInfo, estimatedRows?: number): Decision {
-  if (compiled.grants.size > 0 || estimatedRows !== undefined) return decideFresh(compiled, who, info, estimatedRows);
-  let byInfo = memo.get(compiled);
-  if (!byInfo) memo.set(compiled, (byInfo = new WeakMap()));
-  let byWho = byInfo.get(info);
-  if (!byWho) byInfo.set(info, (byWho = new Map()));
-  const key = `${who.connection}\0${who.chain ?? ''}\0${who.groups.join('\0')}`;
-  let d = byWho.get(key);
-  if (!d) {
-    d = decideFresh(compiled, who, info);
-    if (byWho.size < 64) byWho.set(key, d);
-  }
-  return d;
-}
-
-/**
  * One session's decisions: the requester is fixed for the session, so a cached statement's decision
- * is found by the statement alone (no key to build per statement). Dropped when the policy changes.
+ * is found by the statement alone. Dropped when the policy changes, and not kept while the policy has
+ * grants (a grant can expire between two statements, so then every statement is evaluated afresh).
  */
 export class SessionDecisions {
   private policy: CompiledPolicy | null = null;
@@ -45,7 +25,7 @@ export class SessionDecisions {
   constructor(readonly who: Requester) {}
 
   decide(compiled: CompiledPolicy, info: StatementInfo, estimatedRows?: number): Decision {
-    if (compiled.grants.size > 0 || estimatedRows !== undefined) return decideFresh(compiled, this.who, info, estimatedRows);
+    if (compiled.grants.size > 0 || estimatedRows !== undefined) return decideStatement(compiled, this.who, info, estimatedRows);
     if (compiled !== this.policy) {
       this.policy = compiled;
       this.byInfo = new WeakMap();
@@ -56,7 +36,8 @@ export class SessionDecisions {
   }
 }
 
-function decideFresh(compiled: CompiledPolicy, who: Requester, info: StatementInfo, estimatedRows?: number): Decision {
+/** One statement for one requester, evaluated afresh: each operation by the engine, the strictest answer wins. */
+export function decideStatement(compiled: CompiledPolicy, who: Requester, info: StatementInfo, estimatedRows?: number): Decision {
   const facts: { estimatedRows?: number; unfiltered?: boolean } = { unfiltered: info.unfiltered };
   if (estimatedRows !== undefined) facts.estimatedRows = estimatedRows;
   let worst: Decision | undefined;

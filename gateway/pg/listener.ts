@@ -83,7 +83,7 @@ export async function startPostgresListeners(policy: Policy, hooks: PgHooks): Pr
   const salt = randomBytes(16);
   const tls = tlsContext(hooks.tls);
   // Keys and chains come from the current policy: a reload that adds a key lets it in, one that
-  // removes a key shuts it out (and ends the sessions opened with it, see `stillAuthorized`).
+  // removes a key shuts it out (and ends the sessions opened with it, see `credentialCheck`).
   // SCRAM verifiers are derived once per identity resolver, i.e. once per policy version.
   const authByResolver = new WeakMap<IdentityResolver, Omit<AuthSettings, 'onCancel'>>();
   const currentAuth = (): Omit<AuthSettings, 'onCancel'> => {

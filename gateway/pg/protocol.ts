@@ -348,13 +348,10 @@ export function parseQuery(body: Buffer): string {
   return text;
 }
 
-/** Rows from a CommandComplete tag ("SELECT 5", "INSERT 0 1", "UPDATE 3"); null when the tag carries none. */
-export function rowsFromTag(tag: string): number | null {
-  const m = /\s(\d+)$/.exec(tag);
-  return m ? Number(m[1]) : null;
-}
-
-/** `rowsFromTag` read straight from the bytes of a CommandComplete (`end` excludes the zero byte). */
+/**
+ * Rows from a CommandComplete tag ("SELECT 5", "INSERT 0 1", "UPDATE 3"), read from its bytes (`end`
+ * excludes the zero byte); null when the tag carries none.
+ */
 export function rowsFromTagBytes(buf: Buffer, start: number, end: number): number | null {
   let i = end;
   while (i > start && buf[i - 1]! >= 48 && buf[i - 1]! <= 57) i--;

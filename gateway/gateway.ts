@@ -78,6 +78,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   let token = adminToken(policy);
 
   let pg: PostgresListeners | undefined;
+  const startPostgres = (p: Policy) => startPostgresListeners(p, postgresHooks({ runtime: () => runtime, approvals, writer, env, log: note }));
   const swap = (next: Policy): void => {
     const old = runtime;
     runtime = new Runtime(next, env, old, options.oidc);
@@ -101,7 +102,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       try {
         if (pg) for (const line of await pg.update(next)) note(line);
         else {
-          pg = await startPostgresListeners(next, postgresHooks({ runtime: () => runtime, approvals, writer, env, log: note }));
+          pg = await startPostgres(next);
           for (const l of pg.listeners) note(`postgres ${l.connection}: listening on ${l.host}:${l.port}`);
         }
       } catch (e) {
@@ -152,7 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await listen(plane.server, policy.gateway.listen);
     await listen(admin, policy.gateway.admin);
     if (Object.values(policy.connections).some((c) => c.type === 'postgres')) {
-      pg = await startPostgresListeners(policy, postgresHooks({ runtime: () => runtime, approvals, writer, env, log: note }));
+      pg = await startPostgres(policy);
     }
   } catch (e) {
     plane.server.close();

@@ -45,10 +45,10 @@ export class SqliteStore implements StateStore {
     }
     this.approvals = options.readonly ? undefined : new SqliteApprovalRepo(this.db);
     // Positional parameters: cheaper than binding 25 named properties.
-    this.insert = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')})`);
+    const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+    this.insert = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES ${row}`);
     // A busy gateway commits hundreds of records at once: one statement inserts a block of rows, which
     // costs far less per row than a call per record.
-    const row = `(${COLUMNS.map(() => '?').join(', ')})`;
     this.insertBlock = this.db.prepare(`INSERT INTO audit (${COLUMNS.join(', ')}) VALUES ${Array(ROWS_PER_INSERT).fill(row).join(', ')}`);
     this.insertMany = this.db.transaction((records: readonly AuditRecord[]) => {
       let i = 0;

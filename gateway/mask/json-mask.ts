@@ -15,6 +15,19 @@ export interface JsonMaskResult {
   wasJson: boolean;
 }
 
+/** One token rewritten: text [start, end) becomes replacement. */
+export interface Edit {
+  start: number;
+  end: number;
+  replacement: string;
+}
+
+/**
+ * What masking a JSON body changes: its tokens' edits (sorted, not overlapping), or, when the body was not
+ * JSON, the whole text masked as plain text.
+ */
+export type JsonEdits = { wasJson: true; edits: Edit[] } | { wasJson: false; text: string };
+
 const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const WHOLE_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const LITERAL = /true|false|null/y;
@@ -22,16 +35,40 @@ const MAX_DEPTH = 512;
 
 
 export function maskJsonText(text: string, rules: readonly CompiledRule[], counts: MaskCounts): JsonMaskResult {
+  const r = maskJsonEdits(text, rules, counts);
+  return r.wasJson ? { text: applyEdits(text, r.edits), wasJson: true } : r;
+}
+
+/**
+ * maskJsonText as edits, for a caller that writes the output itself (the masking Transform copies the body's
+ * bytes around them instead of building a string of the whole body). bytes: the text's bytes when it is all
+ * ASCII (one per character), read by the scans instead of a copy of their own.
+ */
+export function maskJsonEdits(text: string, rules: readonly CompiledRule[], counts: MaskCounts, bytes: Uint8Array | null = null): JsonEdits {
   const local: MaskCounts = {};
+  // Word reads over the bytes need an offset that is a multiple of 4.
+  if (bytes !== null && (bytes.byteOffset % 4 !== 0 || bytes.length < text.length)) bytes = null;
   try {
-    const out = rules.every((r) => r.paths === null && !r.isRegex) ? fastMask(text, rules, local) : new Walker(text, rules, local).run();
+    const edits = rules.every((r) => r.paths === null && !r.isRegex) ? fastMask(text, rules, local, bytes) : new Walker(text, rules, local, bytes).run();
     for (const [k, v] of Object.entries(local)) counts[k] = (counts[k] ?? 0) + v;
-    return { text: out, wasJson: true };
+    return { wasJson: true, edits };
   } catch (e) {
     if (!(e instanceof NotJson) && !(e instanceof SyntaxError)) throw e;
     // Not JSON after all: every rule over the raw text is the safe reading.
-    return { text: maskTextWith(text, rules, counts), wasJson: false };
+    return { wasJson: false, text: maskTextWith(text, rules, counts) };
   }
+}
+
+/** The text with its edits applied. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
+  if (edits.length === 0) return text;
+  let out = '';
+  let copied = 0;
+  for (const e of edits) {
+    out += text.slice(copied, e.start) + e.replacement;
+    copied = e.end;
+  }
+  return out + text.slice(copied);
 }
 
 function decodeString(raw: string): string {
@@ -53,18 +90,18 @@ function maskToken(raw: string, isString: boolean, rules: readonly CompiledRule[
  * (a PEM block) and numbers are decoded and masked precisely. A match outside any string must be a number, or
  * the body is not JSON and is masked as text.
  */
-function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCounts): string {
-  const hits: Hit[] = findAll(text, rules);
+function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCounts, known: Uint8Array | null): Edit[] {
+  const hits: Hit[] = findAll(text, rules, known);
   // Backslashes mark strings with escapes: a zero-rule "hit" that only asks for a precise pass.
   const escapes: number[] = [];
   for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) escapes.push(i);
   if (hits.length === 0 && escapes.length === 0) {
     if (/^\s*$/.test(text)) throw new NotJson();
-    return text;
+    return [];
   }
   hits.sort((a, b) => a.start - b.start);
   // The bytes of an ASCII body are still at hand from the detectors' run scan (findAll above).
-  const bytes = escapes.length === 0 && text.length >= RUN_SCAN_FROM ? asciiBytes(text) : null;
+  const bytes = escapes.length === 0 && text.length >= RUN_SCAN_FROM ? (known ?? asciiBytes(text)) : null;
   const tokens = bytes !== null ? new QuoteParityFinder(text, bytes) : new TokenFinder(text, escapes.length === 0);
   const work = new Map<number, TokenWork>();
   const workFor = (start: number, end: number, isString: boolean): TokenWork => {
@@ -101,7 +138,7 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
       }
     }
   }
-  let out = '';
+  const edits: Edit[] = [];
   let copied = 0;
   for (const w of [...work.values()].sort((a, b) => a.start - b.start)) {
     if (w.start < copied) continue;
@@ -111,10 +148,10 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
       replacement = quotedWithHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts);
     }
     if (replacement === null) continue;
-    out += text.slice(copied, w.start) + replacement;
+    edits.push({ start: w.start, end: w.end, replacement });
     copied = w.end;
   }
-  return copied === 0 ? text : out + text.slice(copied);
+  return edits;
 }
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
@@ -176,8 +213,7 @@ const STRUCTURE = /[[\]{}"]/g;
 /** A recursive-descent walk that knows where it is, for rules limited to JSON paths. */
 class Walker {
   private pos = 0;
-  private out = '';
-  private copied = 0;
+  private readonly edits: Edit[] = [];
   /**
    * Where built-in detectors match in the raw text (sorted by start): a string without escapes that no
    * candidate touches has nothing to mask for them, so it is not decoded or scanned again.
@@ -189,8 +225,9 @@ class Walker {
     private readonly text: string,
     private readonly rules: readonly CompiledRule[],
     private readonly counts: MaskCounts,
+    bytes: Uint8Array | null,
   ) {
-    this.hits = findAll(text, rules.filter((r) => !r.isRegex)).sort((a, b) => a.start - b.start);
+    this.hits = findAll(text, rules.filter((r) => !r.isRegex), bytes).sort((a, b) => a.start - b.start);
   }
 
   /**
@@ -213,11 +250,10 @@ class Walker {
     }
     if (escapes) return this.replace(start, raw, true, rules);
     if (inside.length === 0) return;
-    this.out += this.text.slice(this.copied, start) + quotedWithHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts);
-    this.copied = end;
+    this.edits.push({ start, end, replacement: quotedWithHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts) });
   }
 
-  run(): string {
+  run(): Edit[] {
     const root: Frame = { active: [], cursors: [] };
     for (const r of this.rules) {
       if (r.paths === null) root.active.push(r);
@@ -227,7 +263,7 @@ class Walker {
     this.value(start, 0);
     this.skipWhitespace();
     if (this.pos !== this.text.length) throw new NotJson();
-    return this.copied === 0 ? this.text : this.out + this.text.slice(this.copied);
+    return this.edits;
   }
 
   /** A frame whose cursors that reached the end of their path turned into active rules. */
@@ -284,8 +320,7 @@ class Walker {
   private replace(start: number, raw: string, isString: boolean, rules: readonly CompiledRule[]): void {
     const replacement = maskToken(raw, isString, rules, this.counts);
     if (replacement === null) return;
-    this.out += this.text.slice(this.copied, start) + replacement;
-    this.copied = start + raw.length;
+    this.edits.push({ start, end: start + raw.length, replacement });
   }
 
   private expect(ch: string): void {

@@ -3,9 +3,10 @@ import type { MaskSpec } from '../policy/types.js';
 import { MaskError } from './errors.js';
 import { compilePath, type CompiledPath } from './json-path.js';
 import { DETECTORS } from './registry.js';
-import { RUN_SCAN_FROM, scanRuns, type RunClass, type RunScan } from './run-scan.js';
+import { RUN_SCAN_FROM, scanRuns, type RunClass } from './run-scan.js';
 import { starAlnum, type AsciiSet, type HoldRun } from './shapes.js';
-import { summarize, type TextSummary } from './summary.js';
+import { meets, summarize, type TextSummary } from './summary.js';
+import { findInWindows, WINDOWED_FROM } from './windows.js';
 import type { DetectorInstance, MaskCounts } from './types.js';
 
 export interface CompiledRule {
@@ -86,76 +87,6 @@ export function findHits(text: string, rules: readonly CompiledRule[]): Hit[] {
   return resolveOverlaps(findAll(text, rules));
 }
 
-/** Texts longer than this get the shared digit pre-scan; shorter ones are scanned by each detector directly. */
-const WINDOWED_FROM = 2048;
-/** Characters of context around a run: edge rules look two characters beyond a match. */
-const MARGIN = 4;
-
-/** Classes of the run scanner by UTF-16 code unit: 1 a digit, 2 a separator ( ()+.-), 0 anything else. */
-const STRETCH_CLASS = (() => {
-  const t = new Uint8Array(65536);
-  for (let c = 48; c <= 57; c++) t[c] = 1;
-  for (const c of ' ()+.-') t[c.charCodeAt(0)] = 2;
-  return t;
-})();
-const classOf = (c: number): number => STRETCH_CLASS[c]!;
-/** The shortest run that gets a window (8 digits); also the sampling step of digitWindows. */
-const RUN_STRIDE = 8;
-
-/**
- * Windows around the runs of digits and separators that could hold a match (8+ digits), merged where they
- * touch. Every match of a digit-anchored detector lies inside such a run.
- */
-export function digitWindows(text: string, digits?: number[], pluses?: number[]): Array<[number, number]> {
-  const windows: Array<[number, number]> = [];
-  // A run worth a window has 8+ digits, so it is 8+ characters long and holds a multiple of RUN_STRIDE: only
-  // those positions are looked at, and each run found is measured whole.
-  const n = text.length;
-  for (let i = RUN_STRIDE - 1; i < n; i += RUN_STRIDE) {
-    if (classOf(text.charCodeAt(i)) === 0) continue;
-    let start = i;
-    let end = i + 1;
-    while (start > 0 && classOf(text.charCodeAt(start - 1)) !== 0) start--;
-    while (end < n && classOf(text.charCodeAt(end)) !== 0) end++;
-    i = end;
-    if (end - start >= RUN_STRIDE) windowsInRun(text, start, end, windows, digits, pluses);
-  }
-  return windows;
-}
-
-/**
- * One window for the whole run when it holds 8 or more digits (the fewest any digit-anchored detector needs:
- * 8 after a "+"). The whole run, not only the stretch inside it, so a detector sees the same context it would
- * see in the full text: a phone number whose digits continue past a separator ("+3467671 12"), or an edge
- * rule that reads what follows ("+1841408990310-1.2.3"), decide alike in a long text and a short one.
- */
-function windowsInRun(text: string, from: number, to: number, windows: Array<[number, number]>, digitsOut?: number[], plusesOut?: number[]): void {
-  let digits = 0;
-  let pluses = 0;
-  // Counted whole when the caller asks for it (a window then says how many digits its longest run has, and
-  // how many '+' its runs have).
-  const enough = digitsOut === undefined ? 8 : Infinity;
-  for (let i = from; i < to && digits < enough; i++) {
-    const c = text.charCodeAt(i);
-    if (classOf(c) === 1) digits++;
-    else if (c === 43) pluses++;
-  }
-  if (digits < 8) return;
-  const start = Math.max(0, from - MARGIN);
-  const end = Math.min(text.length, to + MARGIN);
-  const last = windows[windows.length - 1];
-  if (last && start <= last[1]) {
-    last[1] = end;
-    const w = windows.length - 1;
-    if (digitsOut !== undefined && digits > digitsOut[w]!) digitsOut[w] = digits;
-    if (plusesOut !== undefined) plusesOut[w]! += pluses;
-  } else {
-    windows.push([start, end]);
-    digitsOut?.push(digits);
-    plusesOut?.push(pluses);
-  }
-}
-
 const ANY_DIGIT = /\d/;
 /** Texts up to this long are summarised for needs; longer ones use the detectors' quick tests only. */
 const SUMMARISED_UP_TO = 512;
@@ -163,7 +94,7 @@ const SUMMARISED_UP_TO = 512;
 /** A detector's needs as a list of complete summaries (absent counts 0; no needs: one that every text meets). */
 function needsList(needs: DetectorInstance['needs']): TextSummary[] {
   const list: ReadonlyArray<Partial<TextSummary>> = needs === undefined ? [{}] : Array.isArray(needs) ? needs : [needs as Partial<TextSummary>];
-  return list.map((n) => ({ digits: n.digits ?? 0, upper: n.upper ?? 0, at: n.at ?? 0, plus: n.plus ?? 0, dashes: n.dashes ?? 0, longestKeyRun: n.longestKeyRun ?? 0 }));
+  return list.map((n) => ({ digits: n.digits ?? 0, upper: n.upper ?? 0, at: n.at ?? 0, plus: n.plus ?? 0, dashes: n.dashes ?? 0, separators: n.separators ?? 0, longestKeyRun: n.longestKeyRun ?? 0 }));
 }
 
 /** Whether any rule could match a text with this summary (or an upper bound of it). */
@@ -177,16 +108,9 @@ export function allRulesDeclareNeeds(rules: readonly CompiledRule[]): boolean {
   return rules.every((r) => r.declaresNeeds);
 }
 
-function meets(s: TextSummary, needs: readonly TextSummary[]): boolean {
-  for (let i = 0; i < needs.length; i++) {
-    const n = needs[i]!;
-    if (s.digits >= n.digits && s.upper >= n.upper && s.at >= n.at && s.plus >= n.plus && s.dashes >= n.dashes && s.longestKeyRun >= n.longestKeyRun) return true;
-  }
-  return false;
-}
 
-/** Every rule's matches (overlaps not yet resolved). */
-export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
+/** Every rule's matches (overlaps not yet resolved). bytes: the text's bytes when known to be all ASCII. */
+export function findAll(text: string, rules: readonly CompiledRule[], bytes: Uint8Array | null = null): Hit[] {
   const all: Hit[] = [];
   let windowed: CompiledRule[] | null = null;
   let anchored: CompiledRule[] | null = null;
@@ -211,7 +135,7 @@ export function findAll(text: string, rules: readonly CompiledRule[]): Hit[] {
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
   if (windowed === null && anchored === null) return all;
-  const scan = scanned ? scanRuns(text, runClassesOf(anchored)) : null;
+  const scan = scanned ? scanRuns(text, runClassesOf(anchored), bytes) : null;
   if (anchored !== null) {
     for (const rule of anchored) {
       const anchor = rule.detector.inRuns!;
@@ -232,48 +156,6 @@ function runClassesOf(rules: readonly CompiledRule[] | null): RunClass[] {
     if (!classes.some((c) => c.chars === a.chars && c.min === a.min)) classes.push({ chars: a.chars, min: a.min });
   }
   return classes;
-}
-
-/** Digit-anchored rules on the windows of the text's digit stretches (from the shared scan when there is one). */
-function findInWindows(text: string, windowed: readonly CompiledRule[], scan: RunScan | null, all: Hit[]): void {
-  const digits: number[] = [];
-  const pluses: number[] = [];
-  let windows: Array<[number, number]>;
-  if (scan === null) windows = digitWindows(text, digits, pluses);
-  else {
-    windows = [];
-    // windowsInRun with the counts the scan made on the bytes.
-    const runs = scan.stretches;
-    for (let r = 0, k = 0; r < runs.length; r += 2, k++) {
-      if (scan.stretchDigits[k]! < 8) continue;
-      const start = Math.max(0, runs[r]! - MARGIN);
-      const end = Math.min(text.length, runs[r + 1]! + MARGIN);
-      const w = windows.length - 1;
-      if (w >= 0 && start <= windows[w]![1]) {
-        windows[w]![1] = end;
-        if (scan.stretchDigits[k]! > digits[w]!) digits[w] = scan.stretchDigits[k]!;
-        pluses[w]! += scan.stretchPluses[k]!;
-      } else {
-        windows.push([start, end]);
-        digits.push(scan.stretchDigits[k]!);
-        pluses.push(scan.stretchPluses[k]!);
-      }
-    }
-  }
-  // A match lies inside one run, so it has no more digits than the window's longest run and no more '+' than
-  // its runs together; what a window does not count is taken as enough.
-  const bound: TextSummary = { digits: 0, upper: Infinity, at: Infinity, plus: 0, dashes: Infinity, longestKeyRun: Infinity };
-  for (let w = 0; w < windows.length; w++) {
-    const [ws, we] = windows[w]!;
-    bound.digits = digits[w]!;
-    bound.plus = pluses[w]!;
-    let part: string | null = null;
-    for (const rule of windowed) {
-      if (!meets(bound, rule.detector.needs as TextSummary[])) continue;
-      part ??= text.slice(ws, we);
-      for (const s of rule.detector.find(part)) all.push({ start: ws + s.start, end: ws + s.end, rule });
-    }
-  }
 }
 
 /** Sort matches and resolve overlaps (see findHits). */

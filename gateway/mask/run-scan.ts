@@ -21,11 +21,12 @@ import type { AsciiSet } from './shapes.js';
  */
 export const RUN_SCAN_FROM = 16384;
 
-/** Digits and the separators of a digit stretch ( ()+.-): rules.ts STRETCH_CLASS, nonzero. */
+/** The characters of a digit stretch (windows.ts STRETCH_CLASS): 1 a digit, 2 '+', 3 another separator ( ().-). */
 const STRETCH = (() => {
   const t = new Uint8Array(256);
   for (let c = 48; c <= 57; c++) t[c] = 1;
-  for (const c of ' ()+.-') t[c.charCodeAt(0)] = 1;
+  t[43] = 2;
+  for (const c of ' ().-') t[c.charCodeAt(0)] = 3;
   return t;
 })();
 /** A digit stretch worth a window holds 8 digits, so it is at least this long. */
@@ -47,9 +48,10 @@ export interface RunScan {
   stretches: Runs;
   /** The text's bytes (shared scratch: valid until the next scan). */
   bytes: Uint8Array;
-  /** For each stretch, its digits and its '+' signs (counted on the bytes). */
+  /** For each stretch, its digits, its '+' signs and its other separators (counted on the bytes). */
   stretchDigits: number[];
   stretchPluses: number[];
+  stretchSeparators: number[];
   /** For each class asked for, in order, its runs at least `min` long. */
   runs: Runs[];
 }
@@ -91,33 +93,65 @@ function byteTable(set: AsciiSet): Uint8Array {
   return t;
 }
 
-/** The runs of every class, or null when the text is not all ASCII. */
-export function scanRuns(text: string, classes: readonly RunClass[]): RunScan | null {
-  const bytes = asciiBytes(text);
+/**
+ * The runs of every class, or null when the text is not all ASCII. known: the text's bytes, when the caller
+ * has them and they are all ASCII (at an offset that is a multiple of 4, for the word reads).
+ */
+export function scanRuns(text: string, classes: readonly RunClass[], known: Uint8Array | null = null): RunScan | null {
+  const bytes = known !== null && known.byteOffset % 4 === 0 && known.length >= text.length ? known : asciiBytes(text);
   if (bytes === null) return null;
   const len = text.length;
-  const stretches = sampledRuns(bytes, len, STRETCH, STRETCH_MIN);
-  const stretchDigits: number[] = [];
-  const stretchPluses: number[] = [];
-  for (let r = 0; r < stretches.length; r += 2) {
-    let digits = 0;
-    let pluses = 0;
-    for (let i = stretches[r]!, end = stretches[r + 1]!; i < end; i++) {
-      const c = bytes[i]!;
-      if (c >= 48 && c <= 57) digits++;
-      else if (c === 43) pluses++;
+  const scan: RunScan = { classes, bytes, stretches: [], stretchDigits: [], stretchPluses: [], stretchSeparators: [], runs: [] };
+  stretchRuns(bytes, len, scan);
+  scan.runs = classes.map((k) => (byBlocks(k) ? blockRuns : sampledRuns)(bytes, len, byteTable(k.chars), k.min));
+  return scan;
+}
+
+/** sampledRuns of the stretch characters, each stretch's characters counted by kind as it is measured. */
+function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan): void {
+  for (let i = STRETCH_MIN - 1; i < len; i += STRETCH_MIN) {
+    let k = STRETCH[bytes[i]!]!;
+    if (k === 0) continue;
+    // Counts by kind: digits, '+', other separators, as three lanes of one number (none reaches 2^16 here:
+    // a longer stretch is counted in a second step).
+    let lanes = LANE[k]!;
+    let start = i;
+    let end = i + 1;
+    while (start > 0 && (k = STRETCH[bytes[start - 1]!]!) !== 0) {
+      start--;
+      lanes += LANE[k]!;
     }
-    stretchDigits.push(digits);
-    stretchPluses.push(pluses);
+    while (end < len && (k = STRETCH[bytes[end]!]!) !== 0) {
+      end++;
+      lanes += LANE[k]!;
+    }
+    i = end;
+    if (end - start < STRETCH_MIN) continue;
+    scan.stretches.push(start, end);
+    if (end - start < 0x8000) {
+      scan.stretchDigits.push(lanes & 0xffff);
+      scan.stretchPluses.push(Math.floor(lanes / 0x10000) & 0xffff);
+      scan.stretchSeparators.push(Math.floor(lanes / 0x100000000));
+    } else countStretch(bytes, start, end, scan);
   }
-  return {
-    classes,
-    bytes,
-    stretches,
-    stretchDigits,
-    stretchPluses,
-    runs: classes.map((k) => (byBlocks(k) ? blockRuns : sampledRuns)(bytes, len, byteTable(k.chars), k.min)),
-  };
+}
+
+/** Lane increments by stretch kind: digits in bits 0-15, '+' in 16-31, other separators from bit 32 up. */
+const LANE = [0, 1, 0x10000, 0x100000000];
+
+function countStretch(bytes: Uint8Array, start: number, end: number, scan: RunScan): void {
+  let digits = 0;
+  let pluses = 0;
+  let separators = 0;
+  for (let i = start; i < end; i++) {
+    const k = STRETCH[bytes[i]!];
+    if (k === 1) digits++;
+    else if (k === 2) pluses++;
+    else separators++;
+  }
+  scan.stretchDigits.push(digits);
+  scan.stretchPluses.push(pluses);
+  scan.stretchSeparators.push(separators);
 }
 
 /**

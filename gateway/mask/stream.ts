@@ -10,7 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { planContent, type BodyMode, type ContentPlan } from './content.js';
 import { blockOf, MaskError, type MaskBlock } from './errors.js';
 import { EventMasker } from './events.js';
-import { maskJsonText } from './json-mask.js';
+import { maskJsonChunks } from './json-body.js';
 import type { CompiledRule } from './rules.js';
 import { StreamingText } from './text-stream.js';
 import type { MaskCounts } from './types.js';
@@ -36,7 +36,6 @@ export function createMaskingStreamFor(rules: readonly CompiledRule[], options: 
   return new MaskingStream(rules, plan, options);
 }
 
-const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 
 export class MaskingStream extends Transform {
   /** Masked values by detector name, complete once the stream has ended. */
@@ -139,15 +138,7 @@ export class MaskingStream extends Transform {
 
   private finish(): void {
     if (this.mode === 'json') {
-      const bytes = Buffer.concat(this.buffered);
-      const ascii = isAscii(bytes);
-      const body = ascii ? bytes.toString('latin1') : utf8Fatal.decode(bytes);
-      const masked = maskJsonText(body, this.rules, this.counts).text;
-      // Nothing masked in an ASCII body: its bytes are the output as they came, not the text encoded again. (Not
-      // for other bodies: decoding drops a leading byte-order mark, which the output does not have either.)
-      if (ascii && masked === body) {
-        if (bytes.length > 0) this.push(bytes);
-      } else this.emit_(masked);
+      maskJsonChunks(this.buffered, this.rules, this.counts, (piece) => this.push(piece));
       return;
     }
     const tail = this.textDecoder.decode();

@@ -15,6 +15,8 @@ export interface TextSummary {
   plus: number;
   /** '-' characters. */
   dashes: number;
+  /** Separators of digit groups: space, '-', '.', '(' and ')' (SSNs and most phone numbers have some). */
+  separators: number;
   /** The longest run of key characters (A-Z a-z 0-9 _ - + /): keys, tokens, base64 and PEM armour lines. */
   longestKeyRun: number;
 }
@@ -34,6 +36,7 @@ const AT = 4;
 const KEY = 8;
 const PLUS = 16;
 const DASH = 32;
+const SEPARATOR = 64;
 
 /** Flags by ASCII code; every other character has none. */
 const CLASS = (() => {
@@ -43,8 +46,9 @@ const CLASS = (() => {
   for (let c = 97; c <= 122; c++) t[c] = KEY;
   for (const ch of '_/') t[ch.charCodeAt(0)] = KEY;
   t[43] = KEY | PLUS;
-  t[45] = KEY | DASH;
+  t[45] = KEY | DASH | SEPARATOR;
   t[64] = AT;
+  for (const ch of ' .()') t[ch.charCodeAt(0)] = SEPARATOR;
   return t;
 })();
 
@@ -56,7 +60,7 @@ export function summarize(text: string): PieceSummary {
 }
 
 export function emptySummary(): PieceSummary {
-  return { length: 0, digits: 0, upper: 0, at: 0, plus: 0, dashes: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };
+  return { length: 0, digits: 0, upper: 0, at: 0, plus: 0, dashes: 0, separators: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };
 }
 
 /**
@@ -65,7 +69,7 @@ export function emptySummary(): PieceSummary {
  * place, because a stream does this for every piece.
  */
 export function appendSummary(into: PieceSummary, text: string): PieceSummary {
-  let { digits, upper, at, plus, dashes, longestKeyRun: longest } = into;
+  let { digits, upper, at, plus, dashes, separators, longestKeyRun: longest } = into;
   let run = into.trailingKeyRun;
   let leading = into.leadingKeyRun === into.length ? -1 : into.leadingKeyRun;
   for (let i = 0; i < text.length; i++) {
@@ -75,12 +79,16 @@ export function appendSummary(into: PieceSummary, text: string): PieceSummary {
       if (leading < 0) leading = into.length + i;
       run = 0;
       if (f === AT) at++;
+      else if (f === SEPARATOR) separators++;
       continue;
     }
     if (++run > longest) longest = run;
     if ((f & DIGIT) !== 0) digits++;
     else if ((f & UPPER) !== 0) upper++;
-    else if ((f & DASH) !== 0) dashes++;
+    else if ((f & DASH) !== 0) {
+      dashes++;
+      separators++;
+    }
     else if ((f & PLUS) !== 0) plus++;
   }
   into.length += text.length;
@@ -89,9 +97,19 @@ export function appendSummary(into: PieceSummary, text: string): PieceSummary {
   into.at = at;
   into.plus = plus;
   into.dashes = dashes;
+  into.separators = separators;
   into.longestKeyRun = longest;
   into.leadingKeyRun = leading < 0 ? into.length : leading;
   into.trailingKeyRun = run;
   return into;
 }
 
+
+/** Whether a summary (or a bound of one) meets one of a detector's needs. */
+export function meets(s: TextSummary, needs: readonly TextSummary[]): boolean {
+  for (let i = 0; i < needs.length; i++) {
+    const n = needs[i]!;
+    if (s.digits >= n.digits && s.upper >= n.upper && s.at >= n.at && s.plus >= n.plus && s.dashes >= n.dashes && s.separators >= n.separators && s.longestKeyRun >= n.longestKeyRun) return true;
+  }
+  return false;
+}

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyHits, digitWindows, holdBackOf, holdBackPlan, resolveOverlaps, type CompiledRule, type Hit } from '../../gateway/mask/rules.js';
+import { applyHits, holdBackOf, holdBackPlan, resolveOverlaps, type CompiledRule, type Hit } from '../../gateway/mask/rules.js';
+import { digitWindows, type WindowCounts } from '../../gateway/mask/windows.js';
 import { appendSummary, emptySummary, summarize, type TextSummary } from '../../gateway/mask/summary.js';
 import { ALL_DETECTORS } from './bodies.js';
 import { formatPan, IBAN_COUNTRIES, phoneNearMiss, printIban, validEmail, validIban, validKey, validPan, validPhone, validSsn } from './generators.js';
@@ -221,15 +222,15 @@ test('a long digit run cut by a hold-back cap is masked as in the whole text', {
   assert.equal(out + s.flush(), masker.maskText(text).text);
 });
 
-test('digitWindows reports the digits of each window\'s longest run and the \'+\' of its runs (seed 81, 2000 cases)', () => {
+test('digitWindows reports the most digits and separators of one of each window\'s runs and the \'+\' of all (seed 81, 2000 cases)', () => {
   const r = new Rng(81);
   for (let i = 0; i < 2000; i++) {
     let text = '';
     const size = r.pick([10, 100, 3000]);
     while (text.length < size) text += `${stretchyText(r)}${r.chars(r.int(0, 12), 'abc def\n')}`;
-    const digits: number[] = [];
-    const pluses: number[] = [];
-    const windows = digitWindows(text, digits, pluses);
+    const counts: WindowCounts = { digits: [], pluses: [], separators: [] };
+    const windows = digitWindows(text, counts);
+    const { digits, pluses } = counts;
     assert.deepEqual(windows, windowsByRegex(text), JSON.stringify(text));
     const runsOf = (s: number, e: number) => [...text.matchAll(/[0-9 ()+.-]+/g)].filter((m) => m.index! < e && m.index! + m[0].length > s && m[0].replace(/[^0-9]/g, '').length >= 8);
     const expected = windows.map(([s, e]) => Math.max(...runsOf(s, e).map((m) => m[0].replace(/[^0-9]/g, '').length)));
@@ -237,6 +238,8 @@ test('digitWindows reports the digits of each window\'s longest run and the \'+\
     // Every '+' of the window's runs (at least as many as any one run holds).
     const expectedPluses = windows.map(([s, e]) => runsOf(s, e).reduce((n, m) => n + m[0].replace(/[^+]/g, '').length, 0));
     assert.deepEqual(pluses, expectedPluses, JSON.stringify(text));
+    const expectedSeparators = windows.map(([s, e]) => Math.max(...runsOf(s, e).map((m) => m[0].replace(/[^ ().-]/g, '').length)));
+    assert.deepEqual(counts.separators, expectedSeparators, JSON.stringify(text));
   }
 });
 

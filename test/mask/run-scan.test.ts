@@ -67,6 +67,12 @@ test('scanRuns finds every maximal run of each class the expression finds, and d
     }
     assert.ok(scan);
     assert.deepEqual(scan.stretches, runsByRegex(text, '0-9 ()+.\\-', STRETCH_MIN), JSON.stringify(text));
+    const stretchTexts: string[] = [];
+    for (let k = 0; k < scan.stretches.length; k += 2) stretchTexts.push(text.slice(scan.stretches[k]!, scan.stretches[k + 1]!));
+    const countOf = (re: RegExp) => stretchTexts.map((t) => t.replace(re, '').length);
+    assert.deepEqual(scan.stretchDigits, countOf(/[^0-9]/g));
+    assert.deepEqual(scan.stretchPluses, countOf(/[^+]/g));
+    assert.deepEqual(scan.stretchSeparators, countOf(/[^ ().-]/g));
     assert.deepEqual(scan.runs[0], runsByRegex(text, 'A-Za-z0-9_\\-+/', 15), JSON.stringify(text));
     assert.deepEqual(scan.runs[1], runsByRegex(text, 'A-Z0-9 ', 12), JSON.stringify(text));
   }

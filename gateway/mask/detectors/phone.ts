@@ -60,8 +60,9 @@ export const phone: Detector = {
     needsDigit: true,
     digitAnchored: true,
     quick: /\d\d/,
-    // International numbers have a "+" and 8–15 digits; North American 10, national 10–11.
-    needs: [{ digits: 10 }, { digits: 8, plus: 1 }],
+    // International numbers have a "+" and 8–15 digits; North American 10 and a separator or parentheses,
+    // national 10–11 and a separator.
+    needs: [{ digits: 10, separators: 1 }, { digits: 8, plus: 1 }],
     find(text) {
       const all: Span[] = [];
       // Each shape starts with a literal ("+", or a trunk "0" for national numbers): cheaper to look for than

@@ -18,7 +18,8 @@ export const usSsn: Detector = {
     needsDigit: true,
     digitAnchored: true,
     quick: /\d{3}[- ]\d\d/,
-    needs: { digits: 9 },
+    // Nine digits in three groups: two separators.
+    needs: { digits: 9, separators: 2 },
     find(text) {
       const spans: Span[] = [];
       SSN.lastIndex = 0;

@@ -101,39 +101,92 @@ export function scanRuns(text: string, classes: readonly RunClass[], known: Uint
   const bytes = known !== null && known.byteOffset % 4 === 0 && known.length >= text.length ? known : asciiBytes(text);
   if (bytes === null) return null;
   const len = text.length;
-  const scan: RunScan = { classes, bytes, stretches: [], stretchDigits: [], stretchPluses: [], stretchSeparators: [], runs: [] };
-  stretchRuns(bytes, len, scan);
-  scan.runs = classes.map((k) => (byBlocks(k) ? blockRuns : sampledRuns)(bytes, len, byteTable(k.chars), k.min));
+  const scan: RunScan = { classes, bytes, stretches: [], stretchDigits: [], stretchPluses: [], stretchSeparators: [], runs: classes.map(() => []) };
+  // Classes whose runs are at least STRETCH_MIN long are sampled with the stretches, in the same pass.
+  const along: number[] = [];
+  classes.forEach((k, i) => {
+    if (byBlocks(k)) scan.runs[i] = blockRuns(bytes, len, byteTable(k.chars), k.min);
+    else if (k.min >= STRETCH_MIN && along.length < 7) along.push(i);
+    else scan.runs[i] = sampledRuns(bytes, len, byteTable(k.chars), k.min);
+  });
+  stretchRuns(bytes, len, scan, along);
   return scan;
 }
 
-/** sampledRuns of the stretch characters, each stretch's characters counted by kind as it is measured. */
-function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan): void {
-  for (let i = STRETCH_MIN - 1; i < len; i += STRETCH_MIN) {
-    let k = STRETCH[bytes[i]!]!;
-    if (k === 0) continue;
-    // Counts by kind: digits, '+', other separators, as three lanes of one number (none reaches 2^16 here:
-    // a longer stretch is counted in a second step).
-    let lanes = LANE[k]!;
-    let start = i;
-    let end = i + 1;
-    while (start > 0 && (k = STRETCH[bytes[start - 1]!]!) !== 0) {
-      start--;
-      lanes += LANE[k]!;
+/** Tables of stretchRuns for one class sampled along (the usual case), by its set. */
+const SAMPLED_TABLES = new WeakMap<AsciiSet, Uint8Array>();
+
+/** Bit 0: a stretch character; bit j + 1: a character of the j-th class sampled along (see stretchRuns). */
+function sampledTable(classes: readonly RunClass[], along: readonly number[]): Uint8Array {
+  const key = along.length === 1 ? classes[along[0]!]!.chars : null;
+  let t = key === null ? undefined : SAMPLED_TABLES.get(key);
+  if (t === undefined) {
+    t = new Uint8Array(256);
+    for (let c = 0; c < 256; c++) {
+      let bits = STRETCH[c]! !== 0 ? 1 : 0;
+      along.forEach((i, j) => {
+        if (byteTable(classes[i]!.chars)[c] === 1) bits |= 2 << j;
+      });
+      t[c] = bits;
     }
-    while (end < len && (k = STRETCH[bytes[end]!]!) !== 0) {
-      end++;
-      lanes += LANE[k]!;
-    }
-    i = end;
-    if (end - start < STRETCH_MIN) continue;
-    scan.stretches.push(start, end);
-    if (end - start < 0x8000) {
-      scan.stretchDigits.push(lanes & 0xffff);
-      scan.stretchPluses.push(Math.floor(lanes / 0x10000) & 0xffff);
-      scan.stretchSeparators.push(Math.floor(lanes / 0x100000000));
-    } else countStretch(bytes, start, end, scan);
+    if (key !== null) SAMPLED_TABLES.set(key, t);
   }
+  return t;
+}
+
+/**
+ * sampledRuns of the stretch characters, each stretch's characters counted by kind as it is measured, and of
+ * the classes `along` (indices into scan.classes, each with min >= STRETCH_MIN) at the same samples: one read
+ * and one table look-up per sample for all of them, where separate passes read the text once each.
+ */
+function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan, along: readonly number[]): void {
+  const table = sampledTable(scan.classes, along);
+  const sets = along.map((i) => byteTable(scan.classes[i]!.chars));
+  const mins = along.map((i) => scan.classes[i]!.min);
+  // Where each class's next run may start (after the end of its last one): samples before it are inside it.
+  let stretchFrom = 0;
+  const from = along.map(() => 0);
+  for (let i = STRETCH_MIN - 1; i < len; i += STRETCH_MIN) {
+    const bits = table[bytes[i]!]!;
+    if (bits === 0) continue;
+    if ((bits & 1) !== 0 && i >= stretchFrom) stretchFrom = stretchAt(bytes, len, i, scan);
+    for (let j = 0, more = bits >> 1; more !== 0; j++, more >>= 1) {
+      if ((more & 1) === 0 || i < from[j]!) continue;
+      const set = sets[j]!;
+      let start = i;
+      let end = i + 1;
+      while (start > 0 && set[bytes[start - 1]!] !== 0) start--;
+      while (end < len && set[bytes[end]!] !== 0) end++;
+      from[j] = end;
+      if (end - start >= mins[j]!) scan.runs[along[j]!]!.push(start, end);
+    }
+  }
+}
+
+/** The stretch through position i, recorded with its counts when long enough; returns its end. */
+function stretchAt(bytes: Uint8Array, len: number, i: number, scan: RunScan): number {
+  // Counts by kind: digits, '+', other separators, as three lanes of one number (none reaches 2^16 here:
+  // a longer stretch is counted in a second step).
+  let k = STRETCH[bytes[i]!]!;
+  let lanes = LANE[k]!;
+  let start = i;
+  let end = i + 1;
+  while (start > 0 && (k = STRETCH[bytes[start - 1]!]!) !== 0) {
+    start--;
+    lanes += LANE[k]!;
+  }
+  while (end < len && (k = STRETCH[bytes[end]!]!) !== 0) {
+    end++;
+    lanes += LANE[k]!;
+  }
+  if (end - start < STRETCH_MIN) return end;
+  scan.stretches.push(start, end);
+  if (end - start < 0x8000) {
+    scan.stretchDigits.push(lanes & 0xffff);
+    scan.stretchPluses.push(Math.floor(lanes / 0x10000) & 0xffff);
+    scan.stretchSeparators.push(Math.floor(lanes / 0x100000000));
+  } else countStretch(bytes, start, end, scan);
+  return end;
 }
 
 /** Lane increments by stretch kind: digits in bits 0-15, '+' in 16-31, other separators from bit 32 up. */

@@ -64,6 +64,7 @@ const RUN_CHARS = (() => {
   return t;
 })();
 const isRunChar = (c: number): boolean => c < 128 && RUN_CHARS[c] === 1;
+const ALNUM = asciiSet(isAlnum);
 const MIN_TOKEN = 32;
 /** The shortest run that holds a known key (xoxb- and ten characters). */
 const MIN_RUN = 15;
@@ -151,22 +152,28 @@ function pemBlocks(text: string): Span[] {
 function keysInRun(text: string, start: number, end: number, spans: Span[], bytes: Uint8Array | null = null): number {
   let known = false;
   let next = end;
-  // Whether the character before p is alphanumeric, carried along so each character is read once.
-  let afterAlnum = false;
-  for (let p = start; p < end; p++) {
-    // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter.
-    const c = bytes !== null ? bytes[p]! : text.charCodeAt(p);
-    const startsHere = !afterAlnum && STARTS_FIRST[c] === 1;
-    afterAlnum = isAlnum(c);
-    if (!startsHere) continue;
-    const keyEnd = knownKeyAt(text, p);
-    if (keyEnd < 0) continue;
-    known = true;
-    if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
-    // Going on after keyEnd (not at it), as before: keyEnd's character is then the one before.
-    p = keyEnd;
-    afterAlnum = isAlnum(text.charCodeAt(keyEnd));
-    next = Math.max(next, keyEnd);
+  // A key starts the run or follows one of its non-alphanumerics (_ - + /), and with a known first letter: only
+  // those positions are looked at, the alphanumerics between them skipped.
+  let p = start;
+  while (p < end) {
+    let c = bytes !== null ? bytes[p]! : text.charCodeAt(p);
+    if (STARTS_FIRST[c] === 1) {
+      const keyEnd = knownKeyAt(text, p);
+      if (keyEnd >= 0) {
+        known = true;
+        if (!overlaps(spans, p, keyEnd)) spans.push({ start: p, end: keyEnd });
+        next = Math.max(next, keyEnd);
+        // Going on after keyEnd (not at it): keyEnd's character is then the one before.
+        p = keyEnd;
+        if (p >= end) break;
+        c = bytes !== null ? bytes[p]! : text.charCodeAt(p);
+      }
+    }
+    p++;
+    if (ALNUM[c] === 1) while (p < end && ALNUM[bytes !== null ? bytes[p]! : text.charCodeAt(p)] === 1) p++;
+    else continue;
+    // p is past a non-alphanumeric (or at the end): the next position after it is the next candidate.
+    p++;
   }
   if (known || end - start < MIN_TOKEN) return next;
   const token = text.slice(start, end);

@@ -14,6 +14,7 @@
  * classes at once cost more: 7 ns a byte against about 2 for the samples on this machine.)
  */
 import type { AsciiSet } from './shapes.js';
+import { STRETCH_CLASS } from './windows.js';
 
 /**
  * Texts this long or longer get the scan (and the JSON masker its bytes); below it, setting up costs about what
@@ -21,14 +22,8 @@ import type { AsciiSet } from './shapes.js';
  */
 export const RUN_SCAN_FROM = 16384;
 
-/** The characters of a digit stretch (windows.ts STRETCH_CLASS): 1 a digit, 2 '+', 3 another separator ( ().-). */
-const STRETCH = (() => {
-  const t = new Uint8Array(256);
-  for (let c = 48; c <= 57; c++) t[c] = 1;
-  t[43] = 2;
-  for (const c of ' ().-') t[c.charCodeAt(0)] = 3;
-  return t;
-})();
+/** The characters of a digit stretch: 1 a digit, 2 '+', 3 another separator ( ().-). */
+const STRETCH = STRETCH_CLASS;
 /** A digit stretch worth a window holds 8 digits, so it is at least this long. */
 export const STRETCH_MIN = 8;
 

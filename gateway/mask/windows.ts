@@ -15,7 +15,7 @@ const MARGIN = 4;
 const LEAST_DIGITS = 8;
 
 /** Classes by UTF-16 code unit: 1 a digit, 2 '+', 3 another separator ( ().-), 0 anything else. */
-const STRETCH_CLASS = (() => {
+export const STRETCH_CLASS = (() => {
   const t = new Uint8Array(65536);
   for (let c = 48; c <= 57; c++) t[c] = 1;
   t[43] = 2;

@@ -142,7 +142,11 @@ function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan, along: reado
   let stretchFrom = 0;
   const from = along.map(() => 0);
   for (let i = STRETCH_MIN - 1; i < len; i += STRETCH_MIN) {
-    const bits = table[bytes[i]!]!;
+    let bits = table[bytes[i]!]!;
+    if (bits === 0) continue;
+    // A run through i that is long enough goes on on one side at least: this rules out a lone space of prose
+    // for every class with two reads.
+    bits &= table[bytes[i - 1]!]! | (i + 1 < len ? table[bytes[i + 1]!]! : 0);
     if (bits === 0) continue;
     if ((bits & 1) !== 0 && i >= stretchFrom) stretchFrom = stretchAt(bytes, len, i, scan);
     for (let j = 0, more = bits >> 1; more !== 0; j++, more >>= 1) {

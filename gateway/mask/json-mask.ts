@@ -4,6 +4,7 @@
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
 import type { CompiledPath, PathKey } from './json-path.js';
+import { detectionText, ESCAPED } from './json-escapes.js';
 import { NotJson, QuoteParityFinder, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
 import { asciiBytes, RUN_SCAN_FROM } from './run-scan.js';
 import { addCount, findAll, maskTextWith, replacementOf, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
@@ -84,25 +85,30 @@ function maskToken(raw: string, isString: boolean, rules: readonly CompiledRule[
 
 /**
  * Every rule applies to the whole body and none is a user regex, so no structure needs tracking. The
- * detectors run once over the raw text: a string without escapes reads the same raw as decoded, and a quote is a
- * boundary to every detector like the end of a text, so a match inside such a string is exactly the match a scan
- * of the string alone gives, and is applied as found. Strings with escapes, matches that reach across tokens
- * (a PEM block) and numbers are decoded and masked precisely. A match outside any string must be a number, or
- * the body is not JSON and is masked as text.
+ * detectors run once over the body as they read it (json-escapes.ts: escapes that decode to an edge character
+ * stand in place as such; a body without escapes is read as it is): a quote is a boundary to every detector
+ * like the end of a text, so a match inside a string is exactly the match a scan of the decoded string alone
+ * gives, and is applied as found. Strings with other escapes, matches that hold an escape or reach across
+ * tokens (a PEM block) and numbers are decoded and masked precisely. A match outside any string must be a
+ * number, or the body is not JSON and is masked as text.
  */
 function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCounts, known: Uint8Array | null): Edit[] {
-  const hits: Hit[] = findAll(text, rules, known);
-  // Backslashes mark strings with escapes: a zero-rule "hit" that only asks for a precise pass.
-  const escapes: number[] = [];
-  for (let i = text.indexOf('\\'); i >= 0; i = text.indexOf('\\', i + 2)) escapes.push(i);
+  const escaped = text.indexOf('\\') >= 0;
+  // The bytes the detectors and the quote count read: the caller's, or a copy of an ASCII body's (in which the
+  // escapes' stand-ins are then written: the caller's are the output's source and stay as they are).
+  const seenBytes = text.length < RUN_SCAN_FROM ? null : escaped || known === null ? asciiBytes(text) : known;
+  const read = escaped ? detectionText(text, seenBytes) : { text, opaque: NO_ESCAPES };
+  const seen = read.text;
+  const hits: Hit[] = findAll(seen, rules, seenBytes);
+  // Escapes that decode to a character a match can hold: a zero-rule "hit" that only asks for a precise pass.
+  const escapes = read.opaque;
   if (hits.length === 0 && escapes.length === 0) {
     if (/^\s*$/.test(text)) throw new NotJson();
     return [];
   }
   hits.sort((a, b) => a.start - b.start);
-  // The bytes of an ASCII body are still at hand from the detectors' run scan (findAll above).
-  const bytes = escapes.length === 0 && text.length >= RUN_SCAN_FROM ? (known ?? asciiBytes(text)) : null;
-  const tokens = bytes !== null ? new QuoteParityFinder(text, bytes) : new TokenFinder(text, escapes.length === 0);
+  // What the detectors read has no backslash left: every quote in it opens or closes a string.
+  const tokens = seenBytes !== null ? new QuoteParityFinder(seen, seenBytes) : new TokenFinder(seen, true);
   const work = new Map<number, TokenWork>();
   const workFor = (start: number, end: number, isString: boolean): TokenWork => {
     let w = work.get(start);
@@ -120,7 +126,7 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     if (h === hits.length) break;
     const hit = hits[h]!;
     const t = tokens.at(hit.start);
-    if (t.isString && hit.end < t.end) {
+    if (t.isString && hit.end < t.end && !(escaped && holdsEscape(seen, hit))) {
       workFor(t.start, t.end, true).hits.push(hit);
       continue;
     }
@@ -155,26 +161,30 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
 }
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+const NO_ESCAPES: number[] = [];
+
+/** Whether a match holds an escape's stand-in (json-escapes.ts): its raw characters are then not its value. */
+function holdsEscape(seen: string, hit: Hit): boolean {
+  const e = seen.indexOf(ESCAPED, hit.start);
+  return e >= 0 && e < hit.end;
+}
 
 /**
- * The string token [from - 1, to + 1) of text with its hits replaced (applyHits, quoted). The text around the
- * hits is raw JSON without escapes, and most replacements keep characters or add '*'; but a PEM block written
- * on one line gets the line breaks of its partial form, which must be escaped (written raw they made the body
- * invalid JSON). Only the replacements are tested: testing the whole content cost ~4% of a 1 MB body.
+ * The string token [from - 1, to + 1) of text with its hits replaced (applyHits, quoted). The raw text around
+ * the hits is kept as it is, escapes and all; a replacement is escaped where it needs it (most keep characters
+ * or add '*'; a PEM block written on one line gets the line breaks of its partial form, which written raw made
+ * the body invalid JSON).
  */
 function quotedWithHits(text: string, hits: readonly Hit[], from: number, to: number, counts: MaskCounts): string {
-  let out = '';
+  let out = '"';
   let at = from;
-  let escape = false;
   for (const h of hits) {
     const replacement = replacementOf(h.rule, text.slice(h.start, h.end), h.fragment);
-    escape ||= NEEDS_ESCAPE.test(replacement);
-    out += text.slice(at, h.start) + replacement;
+    out += text.slice(at, h.start) + (NEEDS_ESCAPE.test(replacement) ? JSON.stringify(replacement).slice(1, -1) : replacement);
     addCount(counts, h.rule.countName);
     at = h.end;
   }
-  out += text.slice(at, to);
-  return escape ? JSON.stringify(out) : `"${out}"`;
+  return out + text.slice(at, to) + '"';
 }
 
 interface TokenWork {

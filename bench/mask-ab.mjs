@@ -2,7 +2,7 @@
  * Two builds of the masker timed against each other in one process, rounds interleaved (A, B, B, A, …), so both
  * see the same load on a shared machine. Compares the built `dist/` of two checkouts on the inputs of
  * bench/mask.ts (same generator, same seed):
- *   node bench/mask-ab.mjs <checkout A> <checkout B> [json|path|stream|sse|json4k|sse4k|all] [rounds]
+ *   node bench/mask-ab.mjs <checkout A> <checkout B> [json|jsonlines|path|stream|sse|json4k|sse4k|all] [rounds]
  * e.g. a worktree of main as A and this checkout as B, both built with `npx tsc -b`.
  * Prints CPU ms per round (median and minimum) for each and the ratio B/A; json4k and sse4k are rounds of 200
  * streams of the ~4 KB responses (per response: divide by 200).
@@ -63,6 +63,9 @@ function sseOfSize(bytes) {
 const json = jsonOfSize(1 << 20);
 // Encoded once: a fresh 1 MB Buffer per round would be timed with the masker.
 const jsonBytes = Buffer.from(json);
+// bench/mask.ts withLineBreaks: every 20th space a line break, as JSON escapes it.
+let spaces = 0;
+const jsonLines = json.replace(/ /g, (space) => (++spaces % 20 === 0 ? '\\n\\n' : space));
 const sse = Buffer.from(sseOfSize(1 << 20));
 // The ~4 KB responses of bench/mask.ts, generated in the same order.
 const small4k = Buffer.from(JSON.stringify({ ...completion(1, 560), card: '4111 1111 1111 1111' }));
@@ -82,6 +85,7 @@ async function cases(root) {
   };
   return {
     json: () => whole.maskJson(json),
+    jsonlines: () => whole.maskJson(jsonLines),
     path: () => withPaths.maskJson(json),
     stream: () => through('application/json', chunks(jsonBytes, 16384)),
     sse: () => through('text/event-stream', chunks(sse, 16384)),
@@ -103,8 +107,8 @@ const cpu = async (fn) => {
   return (d.user + d.system) / 1e3;
 };
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-const bytes = { json: json.length, path: json.length, stream: json.length, sse: sse.length, json4k: small4k.length * BATCH, sse4k: sseSmall.length * BATCH };
-for (const name of which === 'all' ? ['json', 'path', 'stream', 'sse', 'json4k', 'sse4k'] : [which]) {
+const bytes = { jsonlines: jsonLines.length, json: json.length, path: json.length, stream: json.length, sse: sse.length, json4k: small4k.length * BATCH, sse4k: sseSmall.length * BATCH };
+for (const name of which === 'all' ? ['json', 'jsonlines', 'path', 'stream', 'sse', 'json4k', 'sse4k'] : [which]) {
   for (let i = 0; i < WARMUP; i++) await a[name](), await b[name]();
   const ta = [];
   const tb = [];

@@ -1,7 +1,8 @@
 /**
  * Masking throughput and added latency, each against a baseline measured in the same run.
  *   npx tsc -b && node dist/bench/mask.js [--quick]
- * - 1 MB chat-completion-like JSON: maskJson (whole body, and with JSON paths) vs JSON.parse + JSON.stringify.
+ * - 1 MB chat-completion-like JSON: maskJson (whole body, and with JSON paths) vs JSON.parse + JSON.stringify;
+ *   the same body with line breaks (\n escapes) in its text, whole body.
  * - 1 MB OpenAI-style SSE stream of token-sized events: the masking Transform vs a pass-through Transform,
  *   and vs JSON.parse + JSON.stringify of every event payload.
  * - 4 KB JSON response through the masking Transform vs a pass-through Transform: the added time per response.
@@ -58,6 +59,12 @@ function jsonOfSize(bytes: number): string {
     data.push(c);
   }
   return JSON.stringify({ object: 'list', data });
+}
+
+/** Every 20th space of the text a line break (written \\n\\n, as JSON escapes it). */
+function withLineBreaks(body: string): string {
+  let n = 0;
+  return body.replace(/ /g, (space) => (++n % 20 === 0 ? '\\n\\n' : space));
 }
 
 function sseOfSize(bytes: number): string {
@@ -129,6 +136,10 @@ async function main(): Promise<void> {
   const base = await time(() => JSON.stringify(JSON.parse(json)));
   row('1 MB JSON, maskJson, whole body (6 detectors)', await time(() => whole.maskJson(json)), base, 'JSON.parse+stringify', jsonBytes);
   row('1 MB JSON, maskJson, JSON path', await time(() => withPaths.maskJson(json)), base, 'JSON.parse+stringify', jsonBytes);
+  // Model output has paragraphs: the same body with a line break (an escape, \n) in place of every 20th space.
+  const jsonLines = withLineBreaks(json);
+  const baseLines = await time(() => JSON.stringify(JSON.parse(jsonLines)));
+  row('1 MB JSON with \\n escapes, maskJson, whole body', await time(() => whole.maskJson(jsonLines)), baseLines, 'JSON.parse+stringify', Buffer.byteLength(jsonLines));
   const jsonBuf = Buffer.from(json);
   const passJson = await time(() => drain(chunks(jsonBuf, 16384), new PassThrough()));
   row('1 MB JSON, masking Transform (16 KB chunks)', await time(() => throughMasker(whole, 'application/json', chunks(jsonBuf, 16384))), passJson, 'pass-through Transform', jsonBytes);

@@ -148,11 +148,12 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
   let copied = 0;
   for (const w of [...work.values()].sort((a, b) => a.start - b.start)) {
     if (w.start < copied) continue;
-    let replacement: string | null;
-    if (w.precise) replacement = maskToken(text.slice(w.start, w.end), w.isString, rules, counts);
-    else {
-      replacement = quotedWithHits(text, resolveOverlaps(w.hits), w.start + 1, w.end - 1, counts);
+    if (!w.precise) {
+      // The string's own characters around its matches stay as they are: each match is an edit of its own.
+      hitEdits(text, resolveOverlaps(w.hits), counts, edits);
+      continue;
     }
+    const replacement = maskToken(text.slice(w.start, w.end), w.isString, rules, counts);
     if (replacement === null) continue;
     edits.push({ start: w.start, end: w.end, replacement });
     copied = w.end;
@@ -170,19 +171,27 @@ function holdsEscape(seen: string, hit: Hit): boolean {
 }
 
 /**
- * The string token [from - 1, to + 1) of text with its hits replaced (applyHits, quoted). The raw text around
- * the hits is kept as it is, escapes and all; a replacement is escaped where it needs it (most keep characters
- * or add '*'; a PEM block written on one line gets the line breaks of its partial form, which written raw made
- * the body invalid JSON).
+ * The edits that replace the hits inside one string. A replacement is escaped where it needs it (most keep
+ * characters or add '*'; a PEM block written on one line gets the line breaks of its partial form, which
+ * written raw made the body invalid JSON).
  */
-function quotedWithHits(text: string, hits: readonly Hit[], from: number, to: number, counts: MaskCounts): string {
-  let out = '"';
-  let at = from;
+function hitEdits(text: string, hits: readonly Hit[], counts: MaskCounts, edits: Edit[]): void {
   for (const h of hits) {
     const replacement = replacementOf(h.rule, text.slice(h.start, h.end), h.fragment);
-    out += text.slice(at, h.start) + (NEEDS_ESCAPE.test(replacement) ? JSON.stringify(replacement).slice(1, -1) : replacement);
+    edits.push({ start: h.start, end: h.end, replacement: NEEDS_ESCAPE.test(replacement) ? JSON.stringify(replacement).slice(1, -1) : replacement });
     addCount(counts, h.rule.countName);
-    at = h.end;
+  }
+}
+
+/** The string token [from - 1, to + 1) of text with its hits replaced (hitEdits, applied and quoted). */
+function quotedWithHits(text: string, hits: readonly Hit[], from: number, to: number, counts: MaskCounts): string {
+  const edits: Edit[] = [];
+  hitEdits(text, hits, counts, edits);
+  let out = '"';
+  let at = from;
+  for (const e of edits) {
+    out += text.slice(at, e.start) + e.replacement;
+    at = e.end;
   }
   return out + text.slice(at, to) + '"';
 }

@@ -8,7 +8,7 @@
  * concatenation (a rope of some 2,500 pieces, flattened by Buffer.from) cost about 10 ms, as much as masking it.
  */
 import { isAscii } from 'node:buffer';
-import { applyEdits, maskJsonEdits, type Edit } from './json-mask.js';
+import { applyEdits, maskJsonBytes, maskJsonEdits, type Edit } from './json-mask.js';
 import type { CompiledRule } from './rules.js';
 import type { MaskCounts } from './types.js';
 
@@ -49,8 +49,7 @@ export function maskJsonChunks(chunks: readonly Buffer[], rules: readonly Compil
     at += c.length;
   }
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, length);
-  const body = view.toString('latin1');
-  const r = maskJsonEdits(body, rules, counts, bytes);
+  const r = maskJsonBytes(view, rules, counts);
   if (!r.wasJson) {
     if (r.text.length > 0) push(Buffer.from(r.text, 'utf8'));
   } else if (r.edits.length === 0) {

@@ -27,13 +27,20 @@ export interface DetectionText {
 /** Backslash and the letters of the escapes that decode to an edge character: n r t b f " \\. */
 const EDGE = new Set([110, 114, 116, 98, 102, 34, 92]);
 const STAND_INS = ['', ESCAPED, ESCAPED.repeat(2), '', '', '', ESCAPED.repeat(6)];
-const HEX = /^[0-9a-fA-F]{4}$/;
+const isHex = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 
-/** The length of the escape at i: 6 for a \uXXXX escape, 1 for a backslash that ends the text, else 2. */
-function escapeLength(body: string, i: number): number {
-  if (i + 1 >= body.length) return 1;
-  return body.charCodeAt(i + 1) === 117 && HEX.test(body.slice(i + 2, i + 6)) ? 6 : 2;
+/** A body's characters by position: a string's char codes, or an ASCII body's bytes. */
+type CodeAt = (i: number) => number;
+
+/** The length of the escape at i: 6 for a \uXXXX escape, 1 for a backslash that ends the body, else 2. */
+function escapeLength(codeAt: CodeAt, length: number, i: number): number {
+  if (i + 1 >= length) return 1;
+  if (codeAt(i + 1) !== 117 || i + 6 > length) return 2;
+  for (let k = i + 2; k < i + 6; k++) if (!isHex(codeAt(k))) return 2;
+  return 6;
 }
+
+const isOpaque = (codeAt: CodeAt, i: number, length: number): boolean => length !== 2 || !EDGE.has(codeAt(i + 1));
 
 /**
  * The detection text of a body that has backslashes. bytes: the body's ASCII bytes in a buffer the caller owns,
@@ -43,10 +50,11 @@ function escapeLength(body: string, i: number): number {
 export function detectionText(body: string, bytes: Uint8Array | null): DetectionText {
   const opaque: number[] = [];
   const parts: string[] = [];
+  const codeAt: CodeAt = (i) => body.charCodeAt(i);
   let copied = 0;
   for (let i = body.indexOf('\\'); i >= 0; i = body.indexOf('\\', copied)) {
-    const length = escapeLength(body, i);
-    if (length !== 2 || !EDGE.has(body.charCodeAt(i + 1))) opaque.push(i);
+    const length = escapeLength(codeAt, body.length, i);
+    if (isOpaque(codeAt, i, length)) opaque.push(i);
     if (bytes !== null) bytes.fill(1, i, i + length);
     else parts.push(body.slice(copied, i), STAND_INS[length]!);
     copied = i + length;
@@ -56,4 +64,22 @@ export function detectionText(body: string, bytes: Uint8Array | null): Detection
     return { text: parts.join(''), opaque };
   }
   return { text: Buffer.from(bytes.buffer, bytes.byteOffset, body.length).toString('latin1'), opaque };
+}
+
+/**
+ * detectionText of an ASCII body given as bytes, without a string of the body itself: the raw bytes are copied
+ * into `into` (at least as long), the stand-ins written there, and the detection text read off them.
+ */
+export function detectionTextOfBytes(raw: Buffer, into: Uint8Array): DetectionText {
+  const opaque: number[] = [];
+  const length = raw.length;
+  into.set(raw);
+  const codeAt: CodeAt = (i) => raw[i]!;
+  for (let i = raw.indexOf(92); i >= 0; ) {
+    const n = escapeLength(codeAt, length, i);
+    if (isOpaque(codeAt, i, n)) opaque.push(i);
+    into.fill(1, i, i + n);
+    i = i + n < length ? raw.indexOf(92, i + n) : -1;
+  }
+  return { text: Buffer.from(into.buffer, into.byteOffset, length).toString('latin1'), opaque };
 }

@@ -4,9 +4,9 @@
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
 import type { CompiledPath, PathKey } from './json-path.js';
-import { detectionText, ESCAPED } from './json-escapes.js';
+import { detectionText, detectionTextOfBytes, ESCAPED } from './json-escapes.js';
 import { NotJson, QuoteParityFinder, stringTokenEnd, TokenFinder, type BackslashCursor } from './json-tokens.js';
-import { asciiBytes, RUN_SCAN_FROM } from './run-scan.js';
+import { asciiBytes, RUN_SCAN_FROM, scratchBytes } from './run-scan.js';
 import { addCount, findAll, maskTextWith, replacementOf, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
@@ -46,17 +46,40 @@ export function maskJsonText(text: string, rules: readonly CompiledRule[], count
  * ASCII (one per character), read by the scans instead of a copy of their own.
  */
 export function maskJsonEdits(text: string, rules: readonly CompiledRule[], counts: MaskCounts, bytes: Uint8Array | null = null): JsonEdits {
-  const local: MaskCounts = {};
   // Word reads over the bytes need an offset that is a multiple of 4.
   if (bytes !== null && (bytes.byteOffset % 4 !== 0 || bytes.length < text.length)) bytes = null;
+  const known = bytes;
+  return editsOrText(
+    (local) => (wholeBodyOnly(rules) ? fastMask(readText(text, known), rules, local) : new Walker(text, rules, local, known).run()),
+    () => text,
+    rules,
+    counts,
+  );
+}
+
+/**
+ * maskJsonEdits of an ASCII body given as its bytes (the masking Transform's): with whole-body entries only, no
+ * string of the raw body is made (detectors read a text made off the bytes; the body's own characters are read
+ * off the bytes where a string is decoded precisely).
+ */
+export function maskJsonBytes(body: Buffer, rules: readonly CompiledRule[], counts: MaskCounts): JsonEdits {
+  if (!wholeBodyOnly(rules) || body.byteOffset % 4 !== 0) return maskJsonEdits(body.toString('latin1'), rules, counts, body);
+  return editsOrText((local) => fastMask(readBytes(body), rules, local), () => body.toString('latin1'), rules, counts);
+}
+
+const wholeBodyOnly = (rules: readonly CompiledRule[]): boolean => rules.every((r) => r.paths === null && !r.isRegex);
+
+/** The edits of a masking pass, or (when the body is not JSON after all) the body masked as plain text. */
+function editsOrText(pass: (counts: MaskCounts) => Edit[], text: () => string, rules: readonly CompiledRule[], counts: MaskCounts): JsonEdits {
+  const local: MaskCounts = {};
   try {
-    const edits = rules.every((r) => r.paths === null && !r.isRegex) ? fastMask(text, rules, local, bytes) : new Walker(text, rules, local, bytes).run();
+    const edits = pass(local);
     for (const [k, v] of Object.entries(local)) counts[k] = (counts[k] ?? 0) + v;
     return { wasJson: true, edits };
   } catch (e) {
     if (!(e instanceof NotJson) && !(e instanceof SyntaxError)) throw e;
     // Not JSON after all: every rule over the raw text is the safe reading.
-    return { wasJson: false, text: maskTextWith(text, rules, counts) };
+    return { wasJson: false, text: maskTextWith(text(), rules, counts) };
   }
 }
 
@@ -83,6 +106,39 @@ function maskToken(raw: string, isString: boolean, rules: readonly CompiledRule[
   return masked === value ? null : JSON.stringify(masked);
 }
 
+/** How the whole-body path reads a body. */
+interface Reading {
+  /** What the detectors read (json-escapes.ts): the body, or the body with its escapes' stand-ins. */
+  seen: string;
+  /** seen's bytes when it is ASCII and long enough for the run scan, else null. */
+  bytes: Uint8Array | null;
+  escaped: boolean;
+  /** Escapes whose strings are decoded precisely. */
+  opaque: number[];
+  /** The body's own characters [start, end) (a string to decode). */
+  raw(start: number, end: number): string;
+}
+
+function readText(text: string, known: Uint8Array | null): Reading {
+  const escaped = text.indexOf('\\') >= 0;
+  // The bytes the detectors and the quote count read: the caller's, or a copy of an ASCII body's (in which the
+  // escapes' stand-ins are then written: the caller's are the output's source and stay as they are).
+  const bytes = text.length < RUN_SCAN_FROM ? null : escaped || known === null ? asciiBytes(text) : known;
+  const d = escaped ? detectionText(text, bytes) : { text, opaque: NO_ESCAPES };
+  return { seen: d.text, bytes, escaped, opaque: d.opaque, raw: (start, end) => text.slice(start, end) };
+}
+
+function readBytes(body: Buffer): Reading {
+  const long = body.length >= RUN_SCAN_FROM;
+  if (body.indexOf(92) < 0) {
+    const text = body.toString('latin1');
+    return { seen: text, bytes: long ? body : null, escaped: false, opaque: NO_ESCAPES, raw: (start, end) => text.slice(start, end) };
+  }
+  const into = scratchBytes(body.length);
+  const d = detectionTextOfBytes(body, into);
+  return { seen: d.text, bytes: long ? into : null, escaped: true, opaque: d.opaque, raw: (start, end) => body.toString('latin1', start, end) };
+}
+
 /**
  * Every rule applies to the whole body and none is a user regex, so no structure needs tracking. The
  * detectors run once over the body as they read it (json-escapes.ts: escapes that decode to an edge character
@@ -92,23 +148,18 @@ function maskToken(raw: string, isString: boolean, rules: readonly CompiledRule[
  * tokens (a PEM block) and numbers are decoded and masked precisely. A match outside any string must be a
  * number, or the body is not JSON and is masked as text.
  */
-function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCounts, known: Uint8Array | null): Edit[] {
-  const escaped = text.indexOf('\\') >= 0;
-  // The bytes the detectors and the quote count read: the caller's, or a copy of an ASCII body's (in which the
-  // escapes' stand-ins are then written: the caller's are the output's source and stay as they are).
-  const seenBytes = text.length < RUN_SCAN_FROM ? null : escaped || known === null ? asciiBytes(text) : known;
-  const read = escaped ? detectionText(text, seenBytes) : { text, opaque: NO_ESCAPES };
-  const seen = read.text;
-  const hits: Hit[] = findAll(seen, rules, seenBytes);
+function fastMask(read: Reading, rules: readonly CompiledRule[], counts: MaskCounts): Edit[] {
+  const { seen, escaped } = read;
+  const hits: Hit[] = findAll(seen, rules, read.bytes);
   // Escapes that decode to a character a match can hold: a zero-rule "hit" that only asks for a precise pass.
   const escapes = read.opaque;
   if (hits.length === 0 && escapes.length === 0) {
-    if (/^\s*$/.test(text)) throw new NotJson();
+    if (/^\s*$/.test(seen)) throw new NotJson();
     return [];
   }
   hits.sort((a, b) => a.start - b.start);
   // What the detectors read has no backslash left: every quote in it opens or closes a string.
-  const tokens = seenBytes !== null ? new QuoteParityFinder(seen, seenBytes) : new TokenFinder(seen, true);
+  const tokens = read.bytes !== null ? new QuoteParityFinder(seen, read.bytes) : new TokenFinder(seen, true);
   const work = new Map<number, TokenWork>();
   const workFor = (start: number, end: number, isString: boolean): TokenWork => {
     let w = work.get(start);
@@ -137,7 +188,7 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
         workFor(u.start, u.end, true).precise = true;
         p = u.end < hit.end ? tokens.nextStringStart(u.end, hit.end) : hit.end;
       } else {
-        const n = numberAround(text, p);
+        const n = numberAround(seen, p);
         if (!n) throw new NotJson();
         workFor(n.start, n.end, false);
         p = hit.end;
@@ -150,10 +201,10 @@ function fastMask(text: string, rules: readonly CompiledRule[], counts: MaskCoun
     if (w.start < copied) continue;
     if (!w.precise) {
       // The string's own characters around its matches stay as they are: each match is an edit of its own.
-      hitEdits(text, resolveOverlaps(w.hits), counts, edits);
+      hitEdits(seen, resolveOverlaps(w.hits), counts, edits);
       continue;
     }
-    const replacement = maskToken(text.slice(w.start, w.end), w.isString, rules, counts);
+    const replacement = maskToken(read.raw(w.start, w.end), w.isString, rules, counts);
     if (replacement === null) continue;
     edits.push({ start: w.start, end: w.end, replacement });
     copied = w.end;

@@ -64,14 +64,20 @@ export function asciiBytes(text: string): Uint8Array | null {
   // Encoded again when the JSON masker asks after the scan (0.1 ms per MB): telling whether the scratch already
   // holds this text would compare the strings, which costs more for a body decoded from a Buffer (an external
   // string: about 1 ms per MB).
-  let bytes = scratch;
-  if (bytes.length < len) {
-    bytes = new Uint8Array(len);
-    if (len <= KEPT_SCRATCH) scratch = bytes;
-  }
+  const bytes = scratchBytes(len);
   // With room for exactly len bytes, a non-ASCII character (2+ bytes) stops the copy before the end.
   const { read, written } = ENCODER.encodeInto(text, bytes.subarray(0, len));
   return read === len && written === len ? bytes : null;
+}
+
+/** The shared scratch buffer (asciiBytes's), at least length bytes long: valid until the next call. */
+export function scratchBytes(length: number): Uint8Array {
+  let bytes = scratch;
+  if (bytes.length < length) {
+    bytes = new Uint8Array(length);
+    if (length <= KEPT_SCRATCH) scratch = bytes;
+  }
+  return bytes;
 }
 const ENCODER = new TextEncoder();
 

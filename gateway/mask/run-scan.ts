@@ -103,68 +103,62 @@ export function scanRuns(text: string, classes: readonly RunClass[], known: Uint
   if (bytes === null) return null;
   const len = text.length;
   const scan: RunScan = { classes, bytes, stretches: [], stretchDigits: [], stretchPluses: [], stretchSeparators: [], runs: classes.map(() => []) };
-  // Classes whose runs are at least STRETCH_MIN long are sampled with the stretches, in the same pass.
-  const along: number[] = [];
+  // The first class whose runs are at least STRETCH_MIN long is sampled with the stretches, in the same pass.
+  let along = -1;
   classes.forEach((k, i) => {
     if (byBlocks(k)) scan.runs[i] = blockRuns(bytes, len, byteTable(k.chars), k.min);
-    else if (k.min >= STRETCH_MIN && along.length < 7) along.push(i);
+    else if (k.min >= STRETCH_MIN && along < 0) along = i;
     else scan.runs[i] = sampledRuns(bytes, len, byteTable(k.chars), k.min);
   });
   stretchRuns(bytes, len, scan, along);
   return scan;
 }
 
-/** Tables of stretchRuns for one class sampled along (the usual case), by its set. */
+/** Tables of stretchRuns by the set of the class sampled along. */
 const SAMPLED_TABLES = new WeakMap<AsciiSet, Uint8Array>();
+const NO_CLASS = new Uint8Array(256);
 
-/** Bit 0: a stretch character; bit j + 1: a character of the j-th class sampled along (see stretchRuns). */
-function sampledTable(classes: readonly RunClass[], along: readonly number[]): Uint8Array {
-  const key = along.length === 1 ? classes[along[0]!]!.chars : null;
-  let t = key === null ? undefined : SAMPLED_TABLES.get(key);
+/** Bit 0: a stretch character; bit 1: a character of the class sampled along (see stretchRuns). */
+function sampledTable(set: Uint8Array, chars: AsciiSet | null): Uint8Array {
+  let t = chars === null ? undefined : SAMPLED_TABLES.get(chars);
   if (t === undefined) {
     t = new Uint8Array(256);
-    for (let c = 0; c < 256; c++) {
-      let bits = STRETCH[c]! !== 0 ? 1 : 0;
-      along.forEach((i, j) => {
-        if (byteTable(classes[i]!.chars)[c] === 1) bits |= 2 << j;
-      });
-      t[c] = bits;
-    }
-    if (key !== null) SAMPLED_TABLES.set(key, t);
+    for (let c = 0; c < 256; c++) t[c] = (STRETCH[c]! !== 0 ? 1 : 0) | (set[c] === 1 ? 2 : 0);
+    if (chars !== null) SAMPLED_TABLES.set(chars, t);
   }
   return t;
 }
 
 /**
  * sampledRuns of the stretch characters, each stretch's characters counted by kind as it is measured, and of
- * the classes `along` (indices into scan.classes, each with min >= STRETCH_MIN) at the same samples: one read
- * and one table look-up per sample for all of them, where separate passes read the text once each.
+ * the class `along` (an index into scan.classes whose min is STRETCH_MIN or more; -1: none) at the same
+ * samples: one read and one table look-up per sample for both, where separate passes read the text once each.
  */
-function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan, along: readonly number[]): void {
-  const table = sampledTable(scan.classes, along);
-  const sets = along.map((i) => byteTable(scan.classes[i]!.chars));
-  const mins = along.map((i) => scan.classes[i]!.min);
-  // Where each class's next run may start (after the end of its last one): samples before it are inside it.
+function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan, along: number): void {
+  const chars = along < 0 ? null : scan.classes[along]!.chars;
+  const set = chars === null ? NO_CLASS : byteTable(chars);
+  const min = along < 0 ? 0 : scan.classes[along]!.min;
+  const runs = along < 0 ? [] : scan.runs[along]!;
+  const table = sampledTable(set, chars);
+  // Where the next stretch and the next run of the class may start (after the last one's end): samples before
+  // it are inside it.
   let stretchFrom = 0;
-  const from = along.map(() => 0);
+  let runFrom = 0;
   for (let i = STRETCH_MIN - 1; i < len; i += STRETCH_MIN) {
     let bits = table[bytes[i]!]!;
     if (bits === 0) continue;
     // A run through i that is long enough goes on on one side at least: this rules out a lone space of prose
-    // for every class with two reads.
+    // for both with two reads.
     bits &= table[bytes[i - 1]!]! | (i + 1 < len ? table[bytes[i + 1]!]! : 0);
     if (bits === 0) continue;
     if ((bits & 1) !== 0 && i >= stretchFrom) stretchFrom = stretchAt(bytes, len, i, scan);
-    for (let j = 0, more = bits >> 1; more !== 0; j++, more >>= 1) {
-      if ((more & 1) === 0 || i < from[j]!) continue;
-      const set = sets[j]!;
-      let start = i;
-      let end = i + 1;
-      while (start > 0 && set[bytes[start - 1]!] !== 0) start--;
-      while (end < len && set[bytes[end]!] !== 0) end++;
-      from[j] = end;
-      if (end - start >= mins[j]!) scan.runs[along[j]!]!.push(start, end);
-    }
+    if ((bits & 2) === 0 || i < runFrom) continue;
+    let start = i;
+    let end = i + 1;
+    while (start > 0 && set[bytes[start - 1]!] !== 0) start--;
+    while (end < len && set[bytes[end]!] !== 0) end++;
+    runFrom = end;
+    if (end - start >= min) runs.push(start, end);
   }
 }
 

@@ -103,14 +103,17 @@ export function scanRuns(text: string, classes: readonly RunClass[], known: Uint
   if (bytes === null) return null;
   const len = text.length;
   const scan: RunScan = { classes, bytes, stretches: [], stretchDigits: [], stretchPluses: [], stretchSeparators: [], runs: classes.map(() => []) };
-  // The first class whose runs are at least STRETCH_MIN long is sampled with the stretches, in the same pass.
+  // The first class whose runs are at least STRETCH_MIN long is sampled with the stretches, and the first
+  // class found by blocks is looked for in the same 8-byte blocks: one pass for the three.
   let along = -1;
+  let blocked = -1;
   classes.forEach((k, i) => {
-    if (byBlocks(k)) scan.runs[i] = blockRuns(bytes, len, byteTable(k.chars), k.min);
+    if (byBlocks(k) && blocked < 0) blocked = i;
+    else if (byBlocks(k)) scan.runs[i] = blockRuns(bytes, len, byteTable(k.chars), k.min);
     else if (k.min >= STRETCH_MIN && along < 0) along = i;
     else scan.runs[i] = sampledRuns(bytes, len, byteTable(k.chars), k.min);
   });
-  stretchRuns(bytes, len, scan, along);
+  stretchRuns(bytes, len, scan, along, blocked);
   return scan;
 }
 
@@ -134,17 +137,38 @@ function sampledTable(set: Uint8Array, chars: AsciiSet | null): Uint8Array {
  * the class `along` (an index into scan.classes whose min is STRETCH_MIN or more; -1: none) at the same
  * samples: one read and one table look-up per sample for both, where separate passes read the text once each.
  */
-function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan, along: number): void {
+function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan, along: number, blocked: number): void {
   const chars = along < 0 ? null : scan.classes[along]!.chars;
   const set = chars === null ? NO_CLASS : byteTable(chars);
   const min = along < 0 ? 0 : scan.classes[along]!.min;
   const runs = along < 0 ? [] : scan.runs[along]!;
   const table = sampledTable(set, chars);
-  // Where the next stretch and the next run of the class may start (after the last one's end): samples before
-  // it are inside it.
+  const keySet = blocked < 0 ? NO_CLASS : byteTable(scan.classes[blocked]!.chars);
+  const keyMin = blocked < 0 ? 0 : scan.classes[blocked]!.min;
+  const keyRuns = blocked < 0 ? [] : scan.runs[blocked]!;
+  // Bit 7 of a byte of (w - low) & ~w is set when that byte of w is below the lowest character of the set.
+  const low = blocked < 0 ? 0x80808080 : keySet.indexOf(1) * 0x01010101;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, len >> 2);
+  // Where the next stretch, run of the class, or key run may start (after the last one's end): samples and
+  // blocks before it are inside it.
   let stretchFrom = 0;
   let runFrom = 0;
-  for (let i = STRETCH_MIN - 1; i < len; i += STRETCH_MIN) {
+  let keyFrom = blocked < 0 ? len : 0;
+  for (let k = 0, blocks = len >> 3; k < blocks; k++) {
+    const p = k << 3;
+    if (p >= keyFrom) {
+      const a = words[2 * k]!;
+      const b = words[2 * k + 1]!;
+      if (((((a - low) & ~a) | ((b - low) & ~b)) & 0x80808080) === 0 && keySet[bytes[p]!] !== 0) {
+        let start = p;
+        let end = p + 1;
+        while (start > 0 && keySet[bytes[start - 1]!] !== 0) start--;
+        while (end < len && keySet[bytes[end]!] !== 0) end++;
+        keyFrom = end;
+        if (end - start >= keyMin) keyRuns.push(start, end);
+      }
+    }
+    const i = p + 7;
     let bits = table[bytes[i]!]!;
     if (bits === 0) continue;
     // A run through i that is long enough goes on on one side at least: this rules out a lone space of prose

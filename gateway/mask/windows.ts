@@ -89,15 +89,23 @@ function addStretch(windows: Array<[number, number]>, counts: WindowCounts, text
 /** Digit-anchored rules on the windows of the text's stretches (found by the shared scan when there is one). */
 export function findInWindows(text: string, windowed: readonly CompiledRule[], scan: RunScan | null, all: Hit[]): void {
   const counts: WindowCounts = { digits: [], pluses: [], separators: [] };
+  // What a window does not count is taken as enough.
+  const bound: TextSummary = { digits: 0, upper: Infinity, at: Infinity, plus: 0, dashes: Infinity, separators: 0, longestKeyRun: Infinity };
   let windows: Array<[number, number]>;
   if (scan === null) windows = digitWindows(text, counts);
   else {
     windows = [];
     const runs = scan.stretches;
-    for (let r = 0, k = 0; r < runs.length; r += 2, k++) addStretch(windows, counts, text.length, runs[r]!, runs[r + 1]!, scan.stretchDigits[k]!, scan.stretchPluses[k]!, scan.stretchSeparators[k]!);
+    for (let r = 0, k = 0; r < runs.length; r += 2, k++) {
+      // A stretch that meets no rule's needs holds no match, nor does any part of it (needs hold for every match
+      // whatever its context): it gets no window (a completion's timestamp, a date).
+      bound.digits = scan.stretchDigits[k]!;
+      bound.plus = scan.stretchPluses[k]!;
+      bound.separators = scan.stretchSeparators[k]!;
+      if (!windowed.some((rule) => meets(bound, rule.detector.needs as TextSummary[]))) continue;
+      addStretch(windows, counts, text.length, runs[r]!, runs[r + 1]!, bound.digits, bound.plus, bound.separators);
+    }
   }
-  // What a window does not count is taken as enough.
-  const bound: TextSummary = { digits: 0, upper: Infinity, at: Infinity, plus: 0, dashes: Infinity, separators: 0, longestKeyRun: Infinity };
   for (let w = 0; w < windows.length; w++) {
     const [ws, we] = windows[w]!;
     bound.digits = counts.digits[w]!;

@@ -53,7 +53,10 @@ if (( ! TOOLS_ONLY )) && [[ ! -x "$CACHE/ui/node_modules/.bin/code-server" || ! 
   log "installing code-server@$CODE_SERVER_VERSION playwright-core@$PLAYWRIGHT_VERSION (a few minutes)"
   # npm itself runs on Node 24: code-server's postinstall checks the Node named in npm's user agent,
   # and native modules are then built for the runtime that loads them.
+  # Under `npm test` the outer npm's settings are in the environment (npm_config_user_agent names Node 20, and
+  # an npm_config_* variable is a setting): the inner npm gets none of them.
   NPM_CLI="$(readlink -f "$(command -v npm)")"
+  unset $(compgen -e | grep -E '^(npm_|NPM_)' || true)
   PATH="$NODE24_DIR/bin:$PATH" npm_config_nodedir="$NODE24_DIR" \
     "$NODE24_DIR/bin/node" "$NPM_CLI" install --prefix "$CACHE/ui" --no-audit --no-fund --foreground-scripts \
       "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_VERSION" > "$CACHE/ui-install.log" 2>&1 \

@@ -49,7 +49,7 @@ export class Walker {
 
   run(): Edit[] {
     this.value(this.frames.root, 0);
-    this.skipWhitespace();
+    this.peek();
     if (this.pos !== this.text.length) throw new NotJson();
     return this.edits;
   }
@@ -84,12 +84,15 @@ export class Walker {
     if (replacement !== null) this.edits.push({ start, end, replacement });
   }
 
-  private skipWhitespace(): void {
+  /** The character at the cursor after whitespace (NaN at the end); the cursor moves past the whitespace. */
+  private peek(): number {
     const text = this.text;
     let p = this.pos;
     let c = text.charCodeAt(p);
+    if (c > 32) return c;
     while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++p);
     this.pos = p;
+    return c;
   }
 
   /**
@@ -155,8 +158,7 @@ export class Walker {
   }
 
   private expect(code: number): void {
-    this.skipWhitespace();
-    if (this.text.charCodeAt(this.pos) !== code) throw new NotJson();
+    if (this.peek() !== code) throw new NotJson();
     this.pos++;
   }
 
@@ -165,10 +167,9 @@ export class Walker {
    * walking the structure (the bulk of a document outside the selected paths).
    */
   private skip(): void {
-    this.skipWhitespace();
+    const c = this.peek();
     const text = this.text;
     let p = this.pos;
-    const c = text.charCodeAt(p);
     if (c === QUOTE) return void (this.pos = this.stringEnd(p));
     if (c !== OPEN_BRACE && c !== OPEN_BRACKET) return this.scalar(c);
     let depth = 0;
@@ -185,9 +186,8 @@ export class Walker {
   private value(frame: Frame, depth: number): void {
     if (depth > MAX_DEPTH) throw new NotJson();
     if (frame === this.frames.dead) return this.skip();
-    this.skipWhitespace();
+    const c = this.peek();
     const start = this.pos;
-    const c = this.text.charCodeAt(start);
     if (c === QUOTE) {
       const end = (this.pos = this.stringEnd(start));
       if (frame.active.length > 0) this.maskString(start, end, this.escaped, frame);
@@ -200,14 +200,11 @@ export class Walker {
   }
 
   private object(frame: Frame, depth: number): void {
-    const text = this.text;
     this.pos++;
-    this.skipWhitespace();
-    if (text.charCodeAt(this.pos) === CLOSE_BRACE) return void this.pos++;
+    if (this.peek() === CLOSE_BRACE) return void this.pos++;
     for (;;) {
-      this.skipWhitespace();
+      if (this.peek() !== QUOTE) throw new NotJson();
       const keyStart = this.pos;
-      if (text.charCodeAt(keyStart) !== QUOTE) throw new NotJson();
       const keyEnd = (this.pos = this.stringEnd(keyStart));
       const escaped = this.escaped;
       const child = frame.keyChild(this.keyIndex(frame, keyStart, keyEnd, escaped));
@@ -215,8 +212,8 @@ export class Walker {
       if (frame.active.length > 0) this.maskString(keyStart, keyEnd, escaped, frame);
       this.expect(COLON);
       this.value(child, depth + 1);
-      this.skipWhitespace();
-      const sep = text.charCodeAt(this.pos++);
+      const sep = this.peek();
+      this.pos++;
       if (sep === CLOSE_BRACE) return;
       if (sep !== COMMA) throw new NotJson();
     }
@@ -239,14 +236,12 @@ export class Walker {
   }
 
   private array(frame: Frame, depth: number): void {
-    const text = this.text;
     this.pos++;
-    this.skipWhitespace();
-    if (text.charCodeAt(this.pos) === CLOSE_BRACKET) return void this.pos++;
+    if (this.peek() === CLOSE_BRACKET) return void this.pos++;
     for (let i = 0; ; i++) {
       this.value(frame.indexChild(i), depth + 1);
-      this.skipWhitespace();
-      const sep = text.charCodeAt(this.pos++);
+      const sep = this.peek();
+      this.pos++;
       if (sep === CLOSE_BRACKET) return;
       if (sep !== COMMA) throw new NotJson();
     }

@@ -1,9 +1,10 @@
 /**
  * Where a JSON walk stands with respect to the entries' paths, as a small automaton: a frame holds the rules
  * that apply to the value here and the path cursors that may still reach below it. A frame's child for a key
- * depends only on the frame and on which segment names the key equals, so children are made once per walk and
- * kept on the frame; frames with the same content are one frame. The 2,000 elements of an array then reuse the
- * same few frames instead of allocating cursors and frames for every key (json-walk.ts).
+ * depends only on the frame and on which segment names the key equals, so children are made once and kept on
+ * the frame; frames with the same content are one frame. The 2,000 elements of an array then reuse the
+ * same few frames instead of allocating cursors and frames for every key (json-walk.ts), and so do the
+ * walks that follow over the same rule list.
  */
 import type { CompiledPath, PathKey } from './json-path.js';
 import type { CompiledRule } from './rules.js';
@@ -34,17 +35,18 @@ export class Frame {
     readonly cursors: readonly Cursor[],
   ) {
     this.hasRegex = active.some((r) => r.isRegex);
-    const names = new Set<string>();
-    const indices = new Set<number>();
+    const names: string[] = [];
+    const indices: number[] = [];
     for (const c of cursors) {
       const key = c.path[c.at]!.key;
-      if (typeof key === 'number') indices.add(key);
-      else if (key !== '*') names.add(key);
+      if (typeof key === 'number') {
+        if (!indices.includes(key)) indices.push(key);
+      } else if (key !== '*' && !names.includes(key)) names.push(key);
     }
-    this.names = [...names];
-    this.indices = [...indices];
-    this.named = this.names.map(() => undefined);
-    this.indexed = this.indices.map(() => undefined);
+    this.names = names;
+    this.indices = indices;
+    this.named = names.map(() => undefined);
+    this.indexed = indices.map(() => undefined);
   }
 
   /** The frame under key names[i] (i >= 0), or under a key no segment names (i < 0). */
@@ -63,7 +65,21 @@ export class Frame {
   }
 }
 
-/** The frames of one walk over one rule list. */
+/** Frames kept beyond this many are dropped (the next walk starts afresh): paths with many `..` make many. */
+const MAX_FRAMES = 4096;
+const AUTOMATA = new WeakMap<readonly CompiledRule[], PathFrames>();
+
+/**
+ * The frames of a rule list, kept between walks: a gateway masks response after response with one list, and
+ * making the few frames of a small body anew cost more than walking it.
+ */
+export function pathFramesOf(rules: readonly CompiledRule[]): PathFrames {
+  let frames = AUTOMATA.get(rules);
+  if (frames === undefined || frames.size > MAX_FRAMES) AUTOMATA.set(rules, (frames = new PathFrames(rules)));
+  return frames;
+}
+
+/** The frames of one rule list. */
 export class PathFrames {
   /** A frame no rule applies to and no path can reach below. */
   readonly dead: Frame;
@@ -72,9 +88,13 @@ export class PathFrames {
   private readonly ruleIds = new Map<CompiledRule, number>();
   private readonly pathIds = new Map<CompiledPath, number>();
 
+  get size(): number {
+    return this.frames.size;
+  }
+
   constructor(rules: readonly CompiledRule[]) {
     this.dead = new Frame(this, [], []);
-    this.frames.set('|', this.dead);
+    this.frames.set(String.fromCharCode(0xffff, 0xffff), this.dead);
     const active: CompiledRule[] = [];
     const cursors: Cursor[] = [];
     for (const r of rules) {
@@ -105,19 +125,18 @@ export class PathFrames {
   private activate(base: readonly CompiledRule[], cursors: readonly Cursor[]): Frame {
     let active = base;
     const pending: Cursor[] = [];
-    const seen = new Set<string>();
     for (const c of cursors) {
       if (active.includes(c.rule)) continue;
-      if (c.at === c.path.length) {
-        active = [...active, c.rule];
-        continue;
-      }
-      const id = `${this.ruleIds.get(c.rule)!}.${this.pathIds.get(c.path)!}.${c.at}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      pending.push(c);
+      if (c.at === c.path.length) active = [...active, c.rule];
+      else if (!pending.some((p) => p.rule === c.rule && p.path === c.path && p.at === c.at)) pending.push(c);
     }
-    const signature = `${active.map((r) => this.ruleIds.get(r)!).join(',')}|${[...seen].join(',')}`;
+    // Each number as two UTF-16 code units: exact for every value below 2^32.
+    const codes: number[] = [];
+    const put = (n: number) => codes.push(n & 0xffff, n >>> 16);
+    for (const r of active) put(this.ruleIds.get(r)!);
+    put(0xffffffff);
+    for (const c of pending) put(this.ruleIds.get(c.rule)!), put(this.pathIds.get(c.path)!), put(c.at);
+    const signature = String.fromCharCode(...codes);
     let frame = this.frames.get(signature);
     if (frame === undefined) this.frames.set(signature, (frame = new Frame(this, active, pending)));
     return frame;

@@ -4,7 +4,7 @@
  * the paths give in place, strings under active rules are cut out only when a match touches them, and values
  * no rule reaches are hopped over.
  */
-import { PathFrames, type Frame } from './json-frames.js';
+import { pathFramesOf, type Frame, type PathFrames } from './json-frames.js';
 import { NotJson } from './json-tokens.js';
 import { maskToken, quotedWithHits, type Edit } from './json-rewrite.js';
 import { findAll, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
@@ -44,7 +44,7 @@ export class Walker {
     bytes: Uint8Array | null,
   ) {
     this.hits = findAll(text, rules.filter((r) => !r.isRegex), bytes).sort((a, b) => a.start - b.start);
-    this.frames = new PathFrames(rules);
+    this.frames = pathFramesOf(rules);
   }
 
   run(): Edit[] {

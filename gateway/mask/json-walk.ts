@@ -84,7 +84,10 @@ export class Walker {
     if (replacement !== null) this.edits.push({ start, end, replacement });
   }
 
-  /** The character at the cursor after whitespace (NaN at the end); the cursor moves past the whitespace. */
+  /**
+   * The character at the cursor after whitespace (NaN at the end); the cursor moves past the whitespace. Hot
+   * callers test for a character above space first and call this only below it (most bodies have no blanks).
+   */
   private peek(): number {
     const text = this.text;
     let p = this.pos;
@@ -158,7 +161,9 @@ export class Walker {
   }
 
   private expect(code: number): void {
-    if (this.peek() !== code) throw new NotJson();
+    let c = this.text.charCodeAt(this.pos);
+    if (c <= 32) c = this.peek();
+    if (c !== code) throw new NotJson();
     this.pos++;
   }
 
@@ -167,8 +172,9 @@ export class Walker {
    * walking the structure (the bulk of a document outside the selected paths).
    */
   private skip(): void {
-    const c = this.peek();
     const text = this.text;
+    let c = text.charCodeAt(this.pos);
+    if (c <= 32) c = this.peek();
     let p = this.pos;
     if (c === QUOTE) return void (this.pos = this.stringEnd(p));
     if (c !== OPEN_BRACE && c !== OPEN_BRACKET) return this.scalar(c);
@@ -186,7 +192,8 @@ export class Walker {
   private value(frame: Frame, depth: number): void {
     if (depth > MAX_DEPTH) throw new NotJson();
     if (frame === this.frames.dead) return this.skip();
-    const c = this.peek();
+    let c = this.text.charCodeAt(this.pos);
+    if (c <= 32) c = this.peek();
     const start = this.pos;
     if (c === QUOTE) {
       const end = (this.pos = this.stringEnd(start));
@@ -200,10 +207,13 @@ export class Walker {
   }
 
   private object(frame: Frame, depth: number): void {
+    const text = this.text;
     this.pos++;
     if (this.peek() === CLOSE_BRACE) return void this.pos++;
     for (;;) {
-      if (this.peek() !== QUOTE) throw new NotJson();
+      let c = text.charCodeAt(this.pos);
+      if (c <= 32) c = this.peek();
+      if (c !== QUOTE) throw new NotJson();
       const keyStart = this.pos;
       const keyEnd = (this.pos = this.stringEnd(keyStart));
       const escaped = this.escaped;
@@ -212,7 +222,8 @@ export class Walker {
       if (frame.active.length > 0) this.maskString(keyStart, keyEnd, escaped, frame);
       this.expect(COLON);
       this.value(child, depth + 1);
-      const sep = this.peek();
+      let sep = text.charCodeAt(this.pos);
+      if (sep <= 32) sep = this.peek();
       this.pos++;
       if (sep === CLOSE_BRACE) return;
       if (sep !== COMMA) throw new NotJson();
@@ -236,11 +247,13 @@ export class Walker {
   }
 
   private array(frame: Frame, depth: number): void {
+    const text = this.text;
     this.pos++;
     if (this.peek() === CLOSE_BRACKET) return void this.pos++;
     for (let i = 0; ; i++) {
       this.value(frame.indexChild(i), depth + 1);
-      const sep = this.peek();
+      let sep = text.charCodeAt(this.pos);
+      if (sep <= 32) sep = this.peek();
       this.pos++;
       if (sep === CLOSE_BRACKET) return;
       if (sep !== COMMA) throw new NotJson();

@@ -2,10 +2,10 @@
  * Two builds of the masker timed against each other in one process, rounds interleaved (A, B, B, A, …), so both
  * see the same load on a shared machine. Compares the built `dist/` of two checkouts on the inputs of
  * bench/mask.ts (same generator, same seed):
- *   node bench/mask-ab.mjs <checkout A> <checkout B> [json|jsonlines|path|stream|sse|json4k|sse4k|all] [rounds]
+ *   node bench/mask-ab.mjs <checkout A> <checkout B> [json|jsonlines|path|stream|sse|json4k|sse4k|path4k|all] [rounds]
  * e.g. a worktree of main as A and this checkout as B, both built with `npx tsc -b`.
  * Prints CPU ms per round (median and minimum) for each and the ratio B/A; json4k and sse4k are rounds of 200
- * streams of the ~4 KB responses (per response: divide by 200).
+ * streams of the ~4 KB responses (per response: divide by 200), path4k 200 maskJson calls with JSON paths on one.
  */
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -79,6 +79,8 @@ async function cases(root) {
   const { compileMasker } = await import(pathToFileURL(resolve(root, 'dist/gateway/mask/index.js')).href);
   const whole = compileMasker(ALL);
   const withPaths = compileMasker(ALL.map((s) => ({ ...s, paths: ['$.data[*].choices[*].message.content'] })));
+  const oneWithPaths = compileMasker(ALL.map((s) => ({ ...s, paths: ['$.choices[*].message.content'] })));
+  const small4kText = small4k.toString();
   const through = async (contentType, parts) => {
     const s = whole.createMaskingStream({ contentType, maxBytes: 64 << 20 });
     await pipeline(Readable.from(parts), s, new Writable({ write: (_c, _e, done) => done() }));
@@ -95,6 +97,9 @@ async function cases(root) {
     sse4k: async () => {
       for (let i = 0; i < BATCH; i++) await through('text/event-stream', [sseSmall]);
     },
+    path4k: () => {
+      for (let i = 0; i < BATCH; i++) oneWithPaths.maskJson(small4kText);
+    },
   };
 }
 
@@ -107,8 +112,8 @@ const cpu = async (fn) => {
   return (d.user + d.system) / 1e3;
 };
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
-const bytes = { jsonlines: jsonLines.length, json: json.length, path: json.length, stream: json.length, sse: sse.length, json4k: small4k.length * BATCH, sse4k: sseSmall.length * BATCH };
-for (const name of which === 'all' ? ['json', 'jsonlines', 'path', 'stream', 'sse', 'json4k', 'sse4k'] : [which]) {
+const bytes = { json: json.length, jsonlines: jsonLines.length, path: json.length, stream: json.length, sse: sse.length, json4k: small4k.length * BATCH, sse4k: sseSmall.length * BATCH, path4k: small4k.length * BATCH };
+for (const name of which === 'all' ? ['json', 'jsonlines', 'path', 'stream', 'sse', 'json4k', 'sse4k', 'path4k'] : [which]) {
   for (let i = 0; i < WARMUP; i++) await a[name](), await b[name]();
   const ta = [];
   const tb = [];

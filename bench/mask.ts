@@ -143,6 +143,8 @@ async function main(): Promise<void> {
   const jsonBuf = Buffer.from(json);
   const passJson = await time(() => drain(chunks(jsonBuf, 16384), new PassThrough()));
   row('1 MB JSON, masking Transform (16 KB chunks)', await time(() => throughMasker(whole, 'application/json', chunks(jsonBuf, 16384))), passJson, 'pass-through Transform', jsonBytes);
+  const linesBuf = Buffer.from(jsonLines);
+  row('1 MB JSON with \\n escapes, masking Transform', await time(() => throughMasker(whole, 'application/json', chunks(linesBuf, 16384))), passJson, 'pass-through Transform', linesBuf.length);
 
   const sse = Buffer.from(sseOfSize(1 << 20));
   const payloads = sse.toString().split('\n\n').filter(Boolean).map((e) => e.slice(6)).filter((p) => p !== '[DONE]');

@@ -28,8 +28,12 @@ export interface ResultMasker {
   cell(columnIndex: number, value: string | null): string | null;
 }
 
+/** How many lists of `paths` given to maskJson a Masker keeps compiled. */
+const KEPT_PATH_LISTS = 16;
+
 export class Masker {
   readonly rules: readonly CompiledRule[];
+  private readonly withPaths = new Map<string, readonly CompiledRule[]>();
 
   constructor(specs: readonly MaskSpec[]) {
     this.rules = compileRules(specs);
@@ -60,19 +64,30 @@ export class Masker {
         throw new MaskError('CW_MASK_INVALID_UTF8');
       }
     }
-    let rules = this.rules;
-    if (paths && paths.length > 0) {
-      let compiled;
-      try {
-        compiled = paths.map(compilePath);
-      } catch (e) {
-        throw new MaskError('CW_MASK_SPEC_INVALID', (e as Error).message);
-      }
-      rules = rules.map((r) => (r.paths === null ? { ...r, paths: compiled } : r));
-    }
+    const rules = paths && paths.length > 0 ? this.rulesWithPaths(paths) : this.rules;
     const counts: MaskCounts = {};
     const r = maskJsonText(text, rules, counts);
     return { body: r.text, counts, wasJson: r.wasJson };
+  }
+
+  /**
+   * The entries with `paths` given to those that have none, kept for the next call with the same paths: the
+   * JSON walk keeps what it learns about a rule list (json-frames.ts) for as long as the list lives.
+   */
+  private rulesWithPaths(paths: readonly string[]): readonly CompiledRule[] {
+    const key = JSON.stringify(paths);
+    let rules = this.withPaths.get(key);
+    if (rules !== undefined) return rules;
+    let compiled;
+    try {
+      compiled = paths.map(compilePath);
+    } catch (e) {
+      throw new MaskError('CW_MASK_SPEC_INVALID', (e as Error).message);
+    }
+    rules = this.rules.map((r) => (r.paths === null ? { ...r, paths: compiled } : r));
+    if (this.withPaths.size >= KEPT_PATH_LISTS) this.withPaths.clear();
+    this.withPaths.set(key, rules);
+    return rules;
   }
 
   /**

@@ -13,6 +13,7 @@
  * Why: a chat completion's text is full of `\n`; decoding, scanning and re-encoding each such string cost
  * about four times the scan of the body itself.
  */
+import { asciiBytes, RUN_SCAN_FROM, scratchBytes } from './run-scan.js';
 
 /** The stand-in for an escape's characters. */
 export const ESCAPED = '\u0001';
@@ -82,4 +83,45 @@ export function detectionTextOfBytes(raw: Buffer, into: Uint8Array): DetectionTe
     i = i + n < length ? raw.indexOf(92, i + n) : -1;
   }
   return { text: Buffer.from(into.buffer, into.byteOffset, length).toString('latin1'), opaque };
+}
+
+const NO_ESCAPES: number[] = [];
+
+/** How the JSON masker reads a body: what the detectors see, and the body's own characters. */
+export interface Reading {
+  /** What the detectors read (json-escapes.ts): the body, or the body with its escapes' stand-ins. */
+  seen: string;
+  /** seen's bytes when it is ASCII and long enough for the run scan, else null. */
+  bytes: Uint8Array | null;
+  escaped: boolean;
+  /** Escapes whose strings are decoded precisely. */
+  opaque: number[];
+  /** The body's own characters [start, end) (a string to decode). */
+  raw(start: number, end: number): string;
+}
+
+export function readText(text: string, known: Uint8Array | null): Reading {
+  const escaped = text.indexOf('\\') >= 0;
+  // The bytes the detectors and the quote count read: the caller's, or a copy of an ASCII body's (in which the
+  // escapes' stand-ins are then written: the caller's are the output's source and stay as they are).
+  const bytes = text.length < RUN_SCAN_FROM ? null : escaped || known === null ? asciiBytes(text) : known;
+  const d = escaped ? detectionText(text, bytes) : { text, opaque: NO_ESCAPES };
+  return { seen: d.text, bytes, escaped, opaque: d.opaque, raw: (start, end) => text.slice(start, end) };
+}
+
+export function readBytes(body: Buffer): Reading {
+  const long = body.length >= RUN_SCAN_FROM;
+  if (body.indexOf(92) < 0) {
+    const text = body.toString('latin1');
+    return { seen: text, bytes: long ? body : null, escaped: false, opaque: NO_ESCAPES, raw: (start, end) => text.slice(start, end) };
+  }
+  const into = scratchBytes(body.length);
+  const d = detectionTextOfBytes(body, into);
+  return { seen: d.text, bytes: long ? into : null, escaped: true, opaque: d.opaque, raw: (start, end) => body.toString('latin1', start, end) };
+}
+
+/** Whether [start, end) of what the detectors read holds an escape's stand-in: its raw characters are then not its value. */
+export function holdsEscape(seen: string, start: number, end: number): boolean {
+  const e = seen.indexOf(ESCAPED, start);
+  return e >= 0 && e < end;
 }

@@ -3,11 +3,10 @@
  * masked string values (and numbers that hold a match, which become strings) are rewritten, so untouched bytes,
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
-import { detectionText, detectionTextOfBytes, ESCAPED } from './json-escapes.js';
+import { holdsEscape, readBytes, readText, type Reading } from './json-escapes.js';
 import { NotJson, QuoteParityFinder, TokenFinder } from './json-tokens.js';
 import { applyEdits, hitEdits, maskToken, type Edit } from './json-rewrite.js';
 import { Walker } from './json-walk.js';
-import { asciiBytes, RUN_SCAN_FROM, scratchBytes } from './run-scan.js';
 import { findAll, maskTextWith, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
 import type { MaskCounts } from './types.js';
 
@@ -75,39 +74,6 @@ function editsOrText(pass: (counts: MaskCounts) => Edit[], text: () => string, r
   }
 }
 
-/** How the whole-body path reads a body. */
-interface Reading {
-  /** What the detectors read (json-escapes.ts): the body, or the body with its escapes' stand-ins. */
-  seen: string;
-  /** seen's bytes when it is ASCII and long enough for the run scan, else null. */
-  bytes: Uint8Array | null;
-  escaped: boolean;
-  /** Escapes whose strings are decoded precisely. */
-  opaque: number[];
-  /** The body's own characters [start, end) (a string to decode). */
-  raw(start: number, end: number): string;
-}
-
-function readText(text: string, known: Uint8Array | null): Reading {
-  const escaped = text.indexOf('\\') >= 0;
-  // The bytes the detectors and the quote count read: the caller's, or a copy of an ASCII body's (in which the
-  // escapes' stand-ins are then written: the caller's are the output's source and stay as they are).
-  const bytes = text.length < RUN_SCAN_FROM ? null : escaped || known === null ? asciiBytes(text) : known;
-  const d = escaped ? detectionText(text, bytes) : { text, opaque: NO_ESCAPES };
-  return { seen: d.text, bytes, escaped, opaque: d.opaque, raw: (start, end) => text.slice(start, end) };
-}
-
-function readBytes(body: Buffer): Reading {
-  const long = body.length >= RUN_SCAN_FROM;
-  if (body.indexOf(92) < 0) {
-    const text = body.toString('latin1');
-    return { seen: text, bytes: long ? body : null, escaped: false, opaque: NO_ESCAPES, raw: (start, end) => text.slice(start, end) };
-  }
-  const into = scratchBytes(body.length);
-  const d = detectionTextOfBytes(body, into);
-  return { seen: d.text, bytes: long ? into : null, escaped: true, opaque: d.opaque, raw: (start, end) => body.toString('latin1', start, end) };
-}
-
 /**
  * Every rule applies to the whole body and none is a user regex, so no structure needs tracking. The
  * detectors run once over the body as they read it (json-escapes.ts: escapes that decode to an edge character
@@ -146,7 +112,7 @@ function fastMask(read: Reading, rules: readonly CompiledRule[], counts: MaskCou
     if (h === hits.length) break;
     const hit = hits[h]!;
     const t = tokens.at(hit.start);
-    if (t.isString && hit.end < t.end && !(escaped && holdsEscape(seen, hit))) {
+    if (t.isString && hit.end < t.end && !(escaped && holdsEscape(seen, hit.start, hit.end))) {
       workFor(t.start, t.end, true).hits.push(hit);
       continue;
     }
@@ -181,13 +147,6 @@ function fastMask(read: Reading, rules: readonly CompiledRule[], counts: MaskCou
   return edits;
 }
 
-const NO_ESCAPES: number[] = [];
-
-/** Whether a match holds an escape's stand-in (json-escapes.ts): its raw characters are then not its value. */
-function holdsEscape(seen: string, hit: Hit): boolean {
-  const e = seen.indexOf(ESCAPED, hit.start);
-  return e >= 0 && e < hit.end;
-}
 
 interface TokenWork {
   start: number;

@@ -5,6 +5,7 @@
  * no rule reaches are hopped over.
  */
 import { pathFramesOf, type Frame, type PathFrames } from './json-frames.js';
+import { holdsEscape, readText } from './json-escapes.js';
 import { NotJson } from './json-tokens.js';
 import { maskToken, quotedWithHits, type Edit } from './json-rewrite.js';
 import { findAll, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
@@ -27,11 +28,16 @@ export class Walker {
   private readonly edits: Edit[] = [];
   private readonly frames: PathFrames;
   /**
-   * Where built-in detectors match in the raw text (sorted by start): a string without escapes that no
-   * candidate touches has nothing to mask for them, so it is not decoded or scanned again.
+   * Where built-in detectors match in the body as they read it (json-escapes.ts; sorted by start): a string
+   * whose escapes all decode to edge characters and that no candidate touches has nothing to mask for them, so
+   * it is not decoded or scanned again.
    */
   private readonly hits: Hit[];
   private cand = 0;
+  /** What the detectors read, and the escapes whose strings are decoded precisely (with a cursor). */
+  private readonly seen: string;
+  private readonly opaque: number[];
+  private nextOpaque = 0;
   /** The first backslash at or after the last string start read (text.length when none); -1 before the first. */
   private backslash = -1;
   /** The last string token read holds a backslash. */
@@ -43,7 +49,10 @@ export class Walker {
     private readonly counts: MaskCounts,
     bytes: Uint8Array | null,
   ) {
-    this.hits = findAll(text, rules.filter((r) => !r.isRegex), bytes).sort((a, b) => a.start - b.start);
+    const read = readText(text, bytes);
+    this.seen = read.seen;
+    this.opaque = read.opaque;
+    this.hits = findAll(read.seen, rules.filter((r) => !r.isRegex), read.bytes).sort((a, b) => a.start - b.start);
     this.frames = pathFramesOf(rules);
   }
 
@@ -55,9 +64,10 @@ export class Walker {
   }
 
   /**
-   * Mask the string token [start, end) under the frame's rules. A string without escapes gets the raw matches
-   * of the active rules that lie inside it, as found (see fastMask); one with escapes, a user regex, or a match
-   * reaching outside it gets a precise pass; a string no match touches is left as it is.
+   * Mask the string token [start, end) under the frame's rules. A string whose escapes all decode to edge
+   * characters gets the raw matches of the active rules that lie inside it, as found (see fastMask); one with
+   * another escape, a user regex, or a match that holds an escape or reaches outside it gets a precise pass; a
+   * string no match touches is left as it is.
    */
   private maskString(start: number, end: number, escaped: boolean, frame: Frame): void {
     const hits = this.hits;
@@ -65,18 +75,27 @@ export class Walker {
     while (cand < hits.length && hits[cand]!.end <= start) cand++;
     this.cand = cand;
     const touched = cand < hits.length && hits[cand]!.start < end;
-    const precise = escaped || frame.hasRegex;
+    const precise = frame.hasRegex || (escaped && this.holdsOpaque(start, end));
     if (!touched && !precise) return;
     const inside: Hit[] = [];
     let whole = precise;
     for (let i = cand; !whole && i < hits.length && hits[i]!.start < end; i++) {
       const h = hits[i]!;
-      if (h.start <= start || h.end >= end) whole = true;
+      if (h.start <= start || h.end >= end || (escaped && holdsEscape(this.seen, h.start, h.end))) whole = true;
       else if (frame.active.includes(h.rule)) inside.push(h);
     }
     if (whole) return this.replace(start, end, true, frame.active);
     if (inside.length === 0) return;
     this.edits.push({ start, end, replacement: quotedWithHits(this.text, resolveOverlaps(inside), start + 1, end - 1, this.counts) });
+  }
+
+  /** Whether an escape decoded precisely lies in [start, end); strings are asked in text order. */
+  private holdsOpaque(start: number, end: number): boolean {
+    const opaque = this.opaque;
+    let k = this.nextOpaque;
+    while (k < opaque.length && opaque[k]! < start) k++;
+    this.nextOpaque = k;
+    return k < opaque.length && opaque[k]! < end;
   }
 
   private replace(start: number, end: number, isString: boolean, rules: readonly CompiledRule[]): void {

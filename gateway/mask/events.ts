@@ -178,20 +178,46 @@ export class EventMasker<F> {
    * and spliced back without parsing or re-serialising the event. Anything else takes the full path.
    */
   sameShape(payload: string, frame: F): string | null {
-    const shape = this.shape;
-    if (shape === null || payload.length < shape.prefix.length + shape.suffix.length + 2) return null;
-    // Compared as slices: string equality is a memory compare, several times cheaper than startsWith/endsWith
-    // on the sliced strings a chunk is cut into (this is the per-token cost of a stream).
-    const literalEnd = payload.length - shape.suffix.length;
-    if (payload.slice(0, shape.prefix.length) !== shape.prefix || payload.slice(literalEnd) !== shape.suffix) return null;
-    const literal = payload.slice(shape.prefix.length, literalEnd);
-    if (literal.charCodeAt(0) !== 34 || literal.charCodeAt(literal.length - 1) !== 34) return null;
-    const value = plainLiteralValue(literal) ?? parsedStringLiteral(literal);
+    const value = this.shapedValue(payload, 0, payload.length);
     if (value === null) return null;
+    const shape = this.shape!;
     shape.channel.template = payload;
     shape.channel.frame = frame;
     const released = shape.channel.text.push(value);
     return released === value ? payload : shape.prefix + jsonString(released) + shape.suffix;
+  }
+
+  /** The text around the streamed literal of the last event, when the next may be shaped like it (see sameShape). */
+  get shapeAround(): { readonly prefix: string; readonly suffix: string } | null {
+    return this.shape;
+  }
+
+  /**
+   * The streamed value of the payload text[from, to) when it is shaped like the last event (see sameShape), or
+   * null. Nothing is pushed: consecutive such events are pushed together with pushShaped.
+   */
+  shapedValue(text: string, from: number, to: number): string | null {
+    const shape = this.shape;
+    if (shape === null || to - from < shape.prefix.length + shape.suffix.length + 2) return null;
+    const literalStart = from + shape.prefix.length;
+    const literalEnd = to - shape.suffix.length;
+    if (text.charCodeAt(literalStart) !== 34 || text.charCodeAt(literalEnd - 1) !== 34) return null;
+    // Compared as slices: string equality is a memory compare, several times cheaper than startsWith/endsWith
+    // on the sliced strings a chunk is cut into (this is the per-token cost of a stream).
+    if (text.slice(from, literalStart) !== shape.prefix || text.slice(literalEnd, to) !== shape.suffix) return null;
+    return plainValueAt(text, literalStart, literalEnd) ?? parsedStringLiteral(text.slice(literalStart, literalEnd));
+  }
+
+  /**
+   * sameShape's push for consecutive events whose values shapedValue gave (the last payload is the template of
+   * a flush event): what each event releases, in order. Its output is prefix + jsonString(released) + suffix,
+   * or the event unchanged when released equals its value.
+   */
+  pushShaped(values: readonly string[], lastPayload: string, frame: F): { released: string[]; prefix: string; suffix: string } {
+    const shape = this.shape!;
+    shape.channel.template = lastPayload;
+    shape.channel.frame = frame;
+    return { released: shape.channel.text.pushAll(values), prefix: shape.prefix, suffix: shape.suffix };
   }
 
   private rememberShape(payload: string, value: string, channel: Channel<F>): void {
@@ -347,17 +373,40 @@ export function plainLiteralValue(literal: string): string | null {
   return literal.slice(1, end);
 }
 
+/** plainLiteralValue of text[start, end) (the literal, quotes included), without slicing it out first. */
+function plainValueAt(text: string, start: number, end: number): string | null {
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 || c === 92 || c < 32) return null;
+  }
+  return text.slice(start + 1, end - 1);
+}
+
 /**
  * JSON.stringify of a string, with the common case (nothing to escape) built by hand: a call into JSON.stringify
  * costs more than the check for a token-sized piece.
  */
 export function jsonString(value: string): string {
+  return jsonVerbatim(value) ? `"${value}"` : JSON.stringify(value);
+}
+
+/** jsonVerbatim, and ASCII only (so its characters are its UTF-8 bytes). */
+export function asciiVerbatim(value: string): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
-    // Quote, backslash, control characters and surrogates (a lone one is escaped) take the full path.
-    if (c === 34 || c === 92 || c < 32 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
+    if (c === 34 || c === 92 || c < 32 || c > 127) return false;
   }
-  return `"${value}"`;
+  return true;
+}
+
+/** Whether JSON.stringify(value) is value between quotes: no quote, backslash, control character or surrogate. */
+export function jsonVerbatim(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    // Surrogates take the full path too: a lone one is escaped.
+    if (c === 34 || c === 92 || c < 32 || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
 }
 
 /** JSON.parse of a literal that should be one string; null when it is not valid JSON or not a string. */

@@ -9,8 +9,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { planContent, type BodyMode, type ContentPlan } from './content.js';
 import { blockOf, MaskError, type MaskBlock } from './errors.js';
-import { EventMasker } from './events.js';
+import { asciiVerbatim, EventMasker, jsonString } from './events.js';
 import { maskJsonText } from './json-mask.js';
+import { Output } from './output.js';
 import type { CompiledRule } from './rules.js';
 import { StreamingText } from './text-stream.js';
 import type { MaskCounts } from './types.js';
@@ -52,8 +53,20 @@ export class MaskingStream extends Transform {
   private readonly events: EventMasker<readonly string[] | null>;
   private partial = '';
   /** Output of the current write, pushed once (one Buffer per chunk rather than one per event). */
-  private out = '';
+  private readonly out = new Output();
   private eventLines: string[] = [];
+  /**
+   * Values of the one-data-line events waiting for flushShaped, and of each event its start, payload start and
+   * end, and 1 when its literal is plain (no escape: it is its value between quotes).
+   */
+  private readonly shapedValues: string[] = [];
+  private readonly shapedSpans: number[] = [];
+  private shapePrefix = '';
+  private shapeSuffix = '';
+  private shapeRe: RegExp | null = null;
+  /** What a shaped event is written as around its literal's characters: "data: ", the prefix and a quote; a quote, the suffix and the blank line. */
+  private shapeHead = Buffer.alloc(0);
+  private shapeTail = Buffer.alloc(0);
   private eventChars = 0;
   /** The text decoder holds no part of a character (the last bytes it read ended one), see decodeChunk. */
   private decoderClean = true;
@@ -181,16 +194,45 @@ export class MaskingStream extends Transform {
     if (buf.indexOf('\r') < 0) {
       // The usual case: \n only, found with indexOf.
       const sse = this.mode === 'sse';
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', from)) {
+      for (;;) {
+        // The usual event: one data line shaped like the last event, with a plain literal (matched whole by the
+        // shape's expression, which is cheaper than cutting the event out and comparing its parts).
+        if (sse && this.eventLines.length === 0 && from < buf.length) {
+          const re = this.shapeExpression();
+          if (re !== null) {
+            re.lastIndex = from;
+            if (re.test(buf) && re.lastIndex - 1 - from <= this.maxEventBytes) {
+              const at = from + dataStartAt(buf, from);
+              const end = re.lastIndex - 2;
+              this.shapedValues.push(buf.slice(at + this.shapePrefix.length + 1, end - this.shapeSuffix.length - 1));
+              this.shapedSpans.push(from, at, end, 1);
+              from = re.lastIndex;
+              continue;
+            }
+          }
+        }
+        const i = buf.indexOf('\n', from);
+        if (i < 0) break;
         // A whole event of one data line (a streamed token): dispatched without collecting its lines.
         if (sse && this.eventLines.length === 0 && buf.charCodeAt(i + 1) === 10 && isDataLineAt(buf, from) && i - from + 1 <= this.maxEventBytes) {
-          this.oneDataLineEvent(buf.slice(from + dataStartAt(buf, from), i));
+          const at = from + dataStartAt(buf, from);
+          const value = this.events.shapedValue(buf, at, i);
+          // Shaped like the last event: pushed with the others of this text, once they are all known.
+          if (value !== null) {
+            this.shapedValues.push(value);
+            this.shapedSpans.push(from, at, i, 0);
+          } else {
+            this.flushShaped(buf);
+            this.oneDataLineEvent(buf.slice(at, i));
+          }
           from = i + 2;
           continue;
         }
+        this.flushShaped(buf);
         this.line(buf.slice(from, i));
         from = i + 1;
       }
+      this.flushShaped(buf);
     } else {
       for (;;) {
         let i = from;
@@ -224,11 +266,54 @@ export class MaskingStream extends Transform {
 
   /** An event that is one data line: the same as collecting the line and dispatching it (see dispatchEvent). */
   private oneDataLineEvent(payload: string): void {
-    const quick = this.events.sameShape(payload, ONE_DATA_LINE);
-    // The line has no newline, and a same-shape result is the line's own prefix and suffix around a JSON
-    // string literal: it has none either and is written as one data line (what emitEvent would do).
-    if (quick !== null) return void (this.out += `data: ${quick}\n\n`);
     for (const [p, frame] of this.events.process(payload, ONE_DATA_LINE)) this.emitEvent(p, frame);
+  }
+
+  /**
+   * A sticky expression for a whole one-data-line event shaped like the last event (EventMasker.shapeAround)
+   * whose literal has no escape, quote or control character (see plainLiteralValue), or null when there is no
+   * shape. Made again only when the text around the literal changes.
+   */
+  private shapeExpression(): RegExp | null {
+    const shape = this.events.shapeAround;
+    if (shape === null) return null;
+    if (shape.prefix !== this.shapePrefix || shape.suffix !== this.shapeSuffix || this.shapeRe === null) {
+      this.shapePrefix = shape.prefix;
+      this.shapeSuffix = shape.suffix;
+      this.shapeRe = new RegExp(`data: ?${escapeRegExp(shape.prefix)}"[^"\\\\\\x00-\\x1f]*"${escapeRegExp(shape.suffix)}\\n\\n`, 'y');
+      this.shapeHead = Buffer.from(`data: ${shape.prefix}"`, 'utf8');
+      this.shapeTail = Buffer.from(`"${shape.suffix}\n\n`, 'utf8');
+    }
+    return this.shapeRe;
+  }
+
+  /**
+   * Write the one-data-line events of buf that were shaped like the last event (shapedValue), in order: their
+   * values are pushed together, and each event is written as sameShape would give it. The line has no newline,
+   * and the result is the line's own prefix and suffix around a JSON string literal: it has none either and is
+   * written as one data line (what emitEvent would do).
+   */
+  private flushShaped(buf: string): void {
+    const values = this.shapedValues;
+    if (values.length === 0) return;
+    const spans = this.shapedSpans;
+    const last = spans.length - 4;
+    const { released, prefix, suffix } = this.events.pushShaped(values, buf.slice(spans[last + 1]!, spans[last + 2]!), ONE_DATA_LINE);
+    const out = this.out;
+    // The bytes around a literal, made with the shape's expression (the shape has not changed since).
+    const bytes = prefix === this.shapePrefix && suffix === this.shapeSuffix;
+    for (let k = 0, s = 0; k < values.length; k++, s += 4) {
+      const r = released[k]!;
+      // What sameShape gives is the event as it came when nothing changed, else prefix + jsonString(r) + suffix:
+      // both are the head, r and the tail when r needs no escape (and the literal had none when unchanged).
+      if (bytes && (r !== values[k] || spans[s + 3] === 1) && asciiVerbatim(r)) out.framed(this.shapeHead, r, this.shapeTail);
+      else if (r !== values[k]) out.text(`data: ${prefix}${jsonString(r)}${suffix}\n\n`);
+      // Unchanged: the event as it came, when its data line already reads "data: ".
+      else if (spans[s + 1]! - spans[s]! === 6) out.text(buf.slice(spans[s]!, spans[s + 2]! + 2));
+      else out.text(`data: ${buf.slice(spans[s + 1]!, spans[s + 2]!)}\n\n`);
+    }
+    values.length = 0;
+    spans.length = 0;
   }
 
   private dispatchEvent(): void {
@@ -256,14 +341,12 @@ export class MaskingStream extends Transform {
   }
 
   private emit_(text: string): void {
-    this.out += text;
+    this.out.text(text);
   }
 
   private pushOut(): void {
-    if (this.out.length === 0) return;
-    const text = this.out;
-    this.out = '';
-    this.push(Buffer.from(text, 'utf8'));
+    const bytes = this.out.take();
+    if (bytes !== null) this.push(bytes);
   }
 }
 
@@ -282,6 +365,10 @@ function dataStart(line: string): number {
 
 function dataStartAt(text: string, at: number): number {
   return text.charCodeAt(at + 5) === 32 ? 6 : 5;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function isDataLine(line: string): boolean {

@@ -184,14 +184,14 @@ export class MaskingStream extends Transform {
     // The held line ends in this text: it is completed on its own (with the blank line after it, if any), and
     // the rest of the text is split where it is, instead of copying the whole chunk behind the held line.
     const cut = text.charCodeAt(nl + 1) === 10 ? nl + 2 : nl + 1;
-    this.linesOf(this.partial + text.slice(0, cut));
-    this.linesOf(text.slice(cut));
+    this.linesOf(this.partial + text.slice(0, cut), true);
+    this.linesOf(text.slice(cut), true);
   }
 
-  /** lines() of partial + text, given whole: the held line is the start of buf. */
-  private linesOf(buf: string): void {
+  /** lines() of partial + text, given whole: the held line is the start of buf (noCr: buf is known to have no \r). */
+  private linesOf(buf: string, noCr = false): void {
     let from = 0;
-    if (buf.indexOf('\r') < 0) {
+    if (noCr || buf.indexOf('\r') < 0) {
       // The usual case: \n only, found with indexOf.
       const sse = this.mode === 'sse';
       for (;;) {

@@ -9,8 +9,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { planContent, type BodyMode, type ContentPlan } from './content.js';
 import { blockOf, MaskError, type MaskBlock } from './errors.js';
-import { asciiVerbatim, EventMasker, jsonString } from './events.js';
+import { EventMasker } from './events.js';
 import { maskJsonText } from './json-mask.js';
+import { asciiVerbatim, jsonString } from './literals.js';
 import { Output } from './output.js';
 import type { CompiledRule } from './rules.js';
 import { StreamingText } from './text-stream.js';
@@ -64,6 +65,8 @@ export class MaskingStream extends Transform {
   private shapePrefix = '';
   private shapeSuffix = '';
   private shapeRe: RegExp | null = null;
+  /** Events found shaped like the last by comparing slices, since the shape last changed. */
+  private shapedSeen = 0;
   /** What a shaped event is written as around its literal's characters: "data: ", the prefix and a quote; a quote, the suffix and the blank line. */
   private shapeHead = Buffer.alloc(0);
   private shapeTail = Buffer.alloc(0);
@@ -195,20 +198,11 @@ export class MaskingStream extends Transform {
       // The usual case: \n only, found with indexOf.
       const sse = this.mode === 'sse';
       for (;;) {
-        // The usual event: one data line shaped like the last event, with a plain literal (matched whole by the
-        // shape's expression, which is cheaper than cutting the event out and comparing its parts).
-        if (sse && this.eventLines.length === 0 && from < buf.length) {
-          const re = this.shapeExpression();
-          if (re !== null) {
-            re.lastIndex = from;
-            if (re.test(buf) && re.lastIndex - 1 - from <= this.maxEventBytes) {
-              const at = from + dataStartAt(buf, from);
-              const end = re.lastIndex - 2;
-              this.shapedValues.push(buf.slice(at + this.shapePrefix.length + 1, end - this.shapeSuffix.length - 1));
-              this.shapedSpans.push(from, at, end, 1);
-              from = re.lastIndex;
-              continue;
-            }
+        if (sse && this.eventLines.length === 0) {
+          const next = this.shapedEventAt(buf, from);
+          if (next >= 0) {
+            from = next;
+            continue;
           }
         }
         const i = buf.indexOf('\n', from);
@@ -220,7 +214,9 @@ export class MaskingStream extends Transform {
           // Shaped like the last event: pushed with the others of this text, once they are all known.
           if (value !== null) {
             this.shapedValues.push(value);
-            this.shapedSpans.push(from, at, i, 0);
+            // A literal without escapes is its value between quotes, and longer than that with any.
+            this.shapedSpans.push(from, at, i, value.length === i - at - this.shapePrefix.length - this.shapeSuffix.length - 2 ? 1 : 0);
+            this.shapedSeen++;
           } else {
             this.flushShaped(buf);
             this.oneDataLineEvent(buf.slice(at, i));
@@ -270,20 +266,41 @@ export class MaskingStream extends Transform {
   }
 
   /**
+   * The usual event: one data line shaped like the last event, with a plain literal. Matched whole by the
+   * shape's expression (cheaper than cutting the event out and comparing its parts) and collected for
+   * flushShaped; returns where the event ends, or -1 when it is not such an event.
+   */
+  private shapedEventAt(buf: string, from: number): number {
+    const re = this.shapeExpression();
+    if (re === null || from >= buf.length) return -1;
+    re.lastIndex = from;
+    if (!re.test(buf) || re.lastIndex - 1 - from > this.maxEventBytes) return -1;
+    const at = from + dataStartAt(buf, from);
+    const end = re.lastIndex - 2;
+    this.shapedValues.push(buf.slice(at + this.shapePrefix.length + 1, end - this.shapeSuffix.length - 1));
+    this.shapedSpans.push(from, at, end, 1);
+    return re.lastIndex;
+  }
+
+  /**
    * A sticky expression for a whole one-data-line event shaped like the last event (EventMasker.shapeAround)
    * whose literal has no escape, quote or control character (see plainLiteralValue), or null when there is no
-   * shape. Made again only when the text around the literal changes.
+   * shape. Made once SHAPED_BEFORE_EXPRESSION events had the shape: an expression is compiled for its text
+   * (an id unique to the response), which costs as much as comparing a few thousand events by slices.
    */
   private shapeExpression(): RegExp | null {
     const shape = this.events.shapeAround;
     if (shape === null) return null;
-    if (shape.prefix !== this.shapePrefix || shape.suffix !== this.shapeSuffix || this.shapeRe === null) {
+    if (shape.prefix !== this.shapePrefix || shape.suffix !== this.shapeSuffix) {
       this.shapePrefix = shape.prefix;
       this.shapeSuffix = shape.suffix;
-      this.shapeRe = new RegExp(`data: ?${escapeRegExp(shape.prefix)}"[^"\\\\\\x00-\\x1f]*"${escapeRegExp(shape.suffix)}\\n\\n`, 'y');
       this.shapeHead = Buffer.from(`data: ${shape.prefix}"`, 'utf8');
       this.shapeTail = Buffer.from(`"${shape.suffix}\n\n`, 'utf8');
+      this.shapeRe = null;
+      this.shapedSeen = 0;
     }
+    if (this.shapeRe === null && this.shapedSeen >= SHAPED_BEFORE_EXPRESSION)
+      this.shapeRe = new RegExp(`data: ?${escapeRegExp(shape.prefix)}"[^"\\\\\\x00-\\x1f]*"${escapeRegExp(shape.suffix)}\\n\\n`, 'y');
     return this.shapeRe;
   }
 
@@ -355,6 +372,8 @@ export class MaskingStream extends Transform {
  * written (data lines are replaced by the payload), so any one data line stands for all of them.
  */
 const ONE_DATA_LINE: readonly string[] = ['data:'];
+/** See shapeExpression. */
+const SHAPED_BEFORE_EXPRESSION = 1024;
 
 // Compared by character code: startsWith on the sliced strings a chunk is cut into costs several times more,
 // and these run for every event.

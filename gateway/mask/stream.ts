@@ -215,7 +215,7 @@ export class MaskingStream extends Transform {
           if (value !== null) {
             this.shapedValues.push(value);
             // A literal without escapes is its value between quotes, and longer than that with any.
-            this.shapedSpans.push(from, at, i, value.length === i - at - this.shapePrefix.length - this.shapeSuffix.length - 2 ? 1 : 0);
+            this.spanShaped(from, at, i, value.length === i - at - this.shapePrefix.length - this.shapeSuffix.length - 2 ? 1 : 0);
             this.shapedSeen++;
           } else {
             this.flushShaped(buf);
@@ -278,7 +278,7 @@ export class MaskingStream extends Transform {
     const at = from + dataStartAt(buf, from);
     const end = re.lastIndex - 2;
     this.shapedValues.push(buf.slice(at + this.shapePrefix.length + 1, end - this.shapeSuffix.length - 1));
-    this.shapedSpans.push(from, at, end, 1);
+    this.spanShaped(from, at, end, 1);
     return re.lastIndex;
   }
 
@@ -314,7 +314,7 @@ export class MaskingStream extends Transform {
     const values = this.shapedValues;
     if (values.length === 0) return;
     const spans = this.shapedSpans;
-    const last = spans.length - 4;
+    const last = 4 * (values.length - 1);
     const { released, prefix, suffix } = this.events.pushShaped(values, buf.slice(spans[last + 1]!, spans[last + 2]!), ONE_DATA_LINE);
     const out = this.out;
     // The bytes around a literal, made with the shape's expression (the shape has not changed since).
@@ -330,7 +330,16 @@ export class MaskingStream extends Transform {
       else out.text(`data: ${buf.slice(spans[s + 1]!, spans[s + 2]!)}\n\n`);
     }
     values.length = 0;
-    spans.length = 0;
+  }
+
+  /** Record where the shaped event of the value just collected lies (by index: the array keeps its size between chunks). */
+  private spanShaped(from: number, at: number, end: number, plain: 0 | 1): void {
+    const spans = this.shapedSpans;
+    const k = 4 * (this.shapedValues.length - 1);
+    spans[k] = from;
+    spans[k + 1] = at;
+    spans[k + 2] = end;
+    spans[k + 3] = plain;
   }
 
   private dispatchEvent(): void {

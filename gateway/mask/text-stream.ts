@@ -49,7 +49,7 @@ export class StreamingText {
       if (!this.mayMatch(this.scan, 0, this.scan.length)) return this.release(false, NO_HITS);
     }
     const out = this.release(false);
-    // The scan was scanned: start again from the exact summary of what is kept.
+    // Detectors ran: start again from the exact summary of what is kept.
     if (this.gated) appendSummary(clearSummary(this.bound), this.scan);
     return out;
   }
@@ -68,7 +68,7 @@ export class StreamingText {
   /**
    * push() of each piece in turn, returning what each released. The pieces of a chunk's events are joined into
    * one string once, and a piece whose scan no rule can match is measured on it by position: no string is built
-   * per piece but the one it releases. Equal to calling push for each (fast-paths.test.ts compares them).
+   * per piece but the one it releases. Equal to calling push for each (batched.test.ts compares them).
    */
   pushAll(pieces: readonly string[]): string[] {
     const released: string[] = new Array<string>(pieces.length);

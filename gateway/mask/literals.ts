@@ -5,12 +5,7 @@
  * inside: the characters between the quotes, exactly what JSON.parse returns. null when it has any of them.
  */
 export function plainLiteralValue(literal: string): string | null {
-  const end = literal.length - 1;
-  for (let i = 1; i < end; i++) {
-    const c = literal.charCodeAt(i);
-    if (c === 34 || c === 92 || c < 32) return null;
-  }
-  return literal.slice(1, end);
+  return plainValueAt(literal, 0, literal.length);
 }
 
 /** plainLiteralValue of text[start, end) (the literal, quotes included), without slicing it out first. */

@@ -8,6 +8,7 @@
  */
 import { stepPath, type CompiledPath, type PathKey } from './json-path.js';
 import { maskJsonText } from './json-mask.js';
+import { flatCopy, jsonString, parsedStringLiteral, plainValueAt } from './literals.js';
 import { maskTextWith, type CompiledRule } from './rules.js';
 import { StreamingText } from './text-stream.js';
 import type { MaskCounts } from './types.js';
@@ -178,20 +179,46 @@ export class EventMasker<F> {
    * and spliced back without parsing or re-serialising the event. Anything else takes the full path.
    */
   sameShape(payload: string, frame: F): string | null {
-    const shape = this.shape;
-    if (shape === null || payload.length < shape.prefix.length + shape.suffix.length + 2) return null;
-    // Compared as slices: string equality is a memory compare, several times cheaper than startsWith/endsWith
-    // on the sliced strings a chunk is cut into (this is the per-token cost of a stream).
-    const literalEnd = payload.length - shape.suffix.length;
-    if (payload.slice(0, shape.prefix.length) !== shape.prefix || payload.slice(literalEnd) !== shape.suffix) return null;
-    const literal = payload.slice(shape.prefix.length, literalEnd);
-    if (literal.charCodeAt(0) !== 34 || literal.charCodeAt(literal.length - 1) !== 34) return null;
-    const value = plainLiteralValue(literal) ?? parsedStringLiteral(literal);
+    const value = this.shapedValue(payload, 0, payload.length);
     if (value === null) return null;
+    const shape = this.shape!;
     shape.channel.template = payload;
     shape.channel.frame = frame;
     const released = shape.channel.text.push(value);
     return released === value ? payload : shape.prefix + jsonString(released) + shape.suffix;
+  }
+
+  /** The text around the streamed literal of the last event, when the next may be shaped like it (see sameShape). */
+  get shapeAround(): { readonly prefix: string; readonly suffix: string } | null {
+    return this.shape;
+  }
+
+  /**
+   * The streamed value of the payload text[from, to) when it is shaped like the last event (see sameShape), or
+   * null. Nothing is pushed: consecutive such events are pushed together with pushShaped.
+   */
+  shapedValue(text: string, from: number, to: number): string | null {
+    const shape = this.shape;
+    if (shape === null || to - from < shape.prefix.length + shape.suffix.length + 2) return null;
+    const literalStart = from + shape.prefix.length;
+    const literalEnd = to - shape.suffix.length;
+    if (text.charCodeAt(literalStart) !== 34 || text.charCodeAt(literalEnd - 1) !== 34) return null;
+    // Compared as slices: string equality is a memory compare, several times cheaper than startsWith/endsWith
+    // on the sliced strings a chunk is cut into (this is the per-token cost of a stream).
+    if (text.slice(from, literalStart) !== shape.prefix || text.slice(literalEnd, to) !== shape.suffix) return null;
+    return plainValueAt(text, literalStart, literalEnd) ?? parsedStringLiteral(text.slice(literalStart, literalEnd));
+  }
+
+  /**
+   * sameShape's push for consecutive events whose values shapedValue gave (the last payload is the template of
+   * a flush event): what each event releases, in order. Its output is prefix + jsonString(released) + suffix,
+   * or the event unchanged when released equals its value.
+   */
+  pushShaped(values: readonly string[], lastPayload: string, frame: F): { released: string[]; prefix: string; suffix: string } {
+    const shape = this.shape!;
+    shape.channel.template = lastPayload;
+    shape.channel.frame = frame;
+    return { released: shape.channel.text.pushAll(values), prefix: shape.prefix, suffix: shape.suffix };
   }
 
   private rememberShape(payload: string, value: string, channel: Channel<F>): void {
@@ -332,44 +359,4 @@ function setAt(doc: Json, locator: readonly PathKey[], text: string): void {
   let node = doc as Record<string | number, Json>;
   for (let i = 0; i < locator.length - 1; i++) node = node[locator[i]!] as Record<string | number, Json>;
   node[locator[locator.length - 1]!] = text;
-}
-
-/**
- * The value of a JSON string literal (quotes included) that has no escape, no quote and no control character
- * inside: the characters between the quotes, exactly what JSON.parse returns. null when it has any of them.
- */
-export function plainLiteralValue(literal: string): string | null {
-  const end = literal.length - 1;
-  for (let i = 1; i < end; i++) {
-    const c = literal.charCodeAt(i);
-    if (c === 34 || c === 92 || c < 32) return null;
-  }
-  return literal.slice(1, end);
-}
-
-/**
- * JSON.stringify of a string, with the common case (nothing to escape) built by hand: a call into JSON.stringify
- * costs more than the check for a token-sized piece.
- */
-export function jsonString(value: string): string {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    // Quote, backslash, control characters and surrogates (a lone one is escaped) take the full path.
-    if (c === 34 || c === 92 || c < 32 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(value);
-  }
-  return `"${value}"`;
-}
-
-/** JSON.parse of a literal that should be one string; null when it is not valid JSON or not a string. */
-function parsedStringLiteral(literal: string): string | null {
-  try {
-    const value: unknown = JSON.parse(literal);
-    return typeof value === 'string' ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-function flatCopy(s: string): string {
-  return s.length === 0 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }

@@ -200,9 +200,15 @@ export function maskTextWith(text: string, rules: readonly CompiledRule[], count
 
 /** How many trailing characters any rule could still extend into a match. */
 export function holdBackOf(text: string, rules: readonly CompiledRule[], plan: HoldBackPlan | null = null): number {
-  if (plan !== null) return plannedHoldBack(text, plan);
+  return holdBackIn(text, 0, text.length, rules, plan);
+}
+
+/** holdBackOf(text.slice(from, to)), without slicing when the plan measures every hold-back on the range. */
+export function holdBackIn(text: string, from: number, to: number, rules: readonly CompiledRule[], plan: HoldBackPlan | null): number {
+  if (plan !== null) return plannedHoldBack(text, from, to, plan);
+  const part = from === 0 && to === text.length ? text : text.slice(from, to);
   let n = 0;
-  for (const r of rules) n = Math.max(n, r.detector.holdBack(text));
+  for (const r of rules) n = Math.max(n, r.detector.holdBack(part));
   return n;
 }
 
@@ -212,7 +218,7 @@ export interface HoldBackPlan {
   members: Uint32Array;
   runs: HoldRun[];
   longestCap: number;
-  beyond: Array<(text: string) => number>;
+  beyond: Array<(text: string, from: number, to: number) => number>;
   /** Scratch: the length of each run (one pass at a time: the masker is synchronous). */
   lengths: Int32Array;
 }
@@ -247,14 +253,14 @@ function makeHoldBackPlan(rules: readonly CompiledRule[]): HoldBackPlan | null {
  * Every rule's holdRunLength in one backward pass: each character is read once for all runs (a bit per run
  * still going), then each run is capped and trimmed to a character it may start with.
  */
-function plannedHoldBack(text: string, plan: HoldBackPlan): number {
+function plannedHoldBack(text: string, from: number, to: number, plan: HoldBackPlan): number {
   const { members, runs, lengths } = plan;
-  const len = text.length;
+  const len = to - from;
   const all = (1 << runs.length) - 1;
   let alive = all;
   let n = 0;
   while (alive !== 0 && n < len && n < plan.longestCap) {
-    const c = text.charCodeAt(len - 1 - n);
+    const c = text.charCodeAt(to - 1 - n);
     const still = alive & (c < 128 ? members[c]! : 0);
     for (let ended = alive & ~still, k = 0; ended !== 0; ended >>>= 1, k++) if ((ended & 1) !== 0) lengths[k] = n;
     alive = still;
@@ -265,10 +271,10 @@ function plannedHoldBack(text: string, plan: HoldBackPlan): number {
   for (let k = 0; k < runs.length; k++) {
     const h = runs[k]!;
     let r = Math.min(lengths[k]!, h.cap);
-    if (h.start !== null) while (r > 0 && !inAsciiSet(h.start, text.charCodeAt(len - r))) r--;
+    if (h.start !== null) while (r > 0 && !inAsciiSet(h.start, text.charCodeAt(to - r))) r--;
     if (r > most) most = r;
   }
-  for (const f of plan.beyond) most = Math.max(most, f(text));
+  for (const f of plan.beyond) most = Math.max(most, f(text, from, to));
   return most;
 }
 

@@ -11,6 +11,8 @@ import { planContent, type BodyMode, type ContentPlan } from './content.js';
 import { blockOf, MaskError, type MaskBlock } from './errors.js';
 import { EventMasker } from './events.js';
 import { maskJsonChunks } from './json-body.js';
+import { asciiVerbatim, jsonString } from './literals.js';
+import { Output } from './output.js';
 import type { CompiledRule } from './rules.js';
 import { StreamingText } from './text-stream.js';
 import type { MaskCounts } from './types.js';
@@ -51,8 +53,22 @@ export class MaskingStream extends Transform {
   private readonly events: EventMasker<readonly string[] | null>;
   private partial = '';
   /** Output of the current write, pushed once (one Buffer per chunk rather than one per event). */
-  private out = '';
+  private readonly out = new Output();
   private eventLines: string[] = [];
+  /**
+   * Values of the one-data-line events waiting for flushShaped, and of each event its start, payload start and
+   * end, and 1 when its literal is plain (no escape: it is its value between quotes).
+   */
+  private readonly shapedValues: string[] = [];
+  private readonly shapedSpans: number[] = [];
+  private shapePrefix = '';
+  private shapeSuffix = '';
+  private shapeRe: RegExp | null = null;
+  /** Events found shaped like the last by comparing slices, since the shape last changed. */
+  private shapedSeen = 0;
+  /** What a shaped event is written as around its literal's characters: "data: ", the prefix and a quote; a quote, the suffix and the blank line. */
+  private shapeHead = Buffer.alloc(0);
+  private shapeTail = Buffer.alloc(0);
   private eventChars = 0;
   /** The text decoder holds no part of a character (the last bytes it read ended one), see decodeChunk. */
   private decoderClean = true;
@@ -162,26 +178,48 @@ export class MaskingStream extends Transform {
     // The held line ends in this text: it is completed on its own (with the blank line after it, if any), and
     // the rest of the text is split where it is, instead of copying the whole chunk behind the held line.
     const cut = text.charCodeAt(nl + 1) === 10 ? nl + 2 : nl + 1;
-    this.linesOf(this.partial + text.slice(0, cut));
-    this.linesOf(text.slice(cut));
+    this.linesOf(this.partial + text.slice(0, cut), true);
+    this.linesOf(text.slice(cut), true);
   }
 
-  /** lines() of partial + text, given whole: the held line is the start of buf. */
-  private linesOf(buf: string): void {
+  /** lines() of partial + text, given whole: the held line is the start of buf (noCr: buf is known to have no \r). */
+  private linesOf(buf: string, noCr = false): void {
     let from = 0;
-    if (buf.indexOf('\r') < 0) {
+    if (noCr || buf.indexOf('\r') < 0) {
       // The usual case: \n only, found with indexOf.
       const sse = this.mode === 'sse';
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n', from)) {
+      for (;;) {
+        if (sse && this.eventLines.length === 0) {
+          const next = this.shapedEventAt(buf, from);
+          if (next >= 0) {
+            from = next;
+            continue;
+          }
+        }
+        const i = buf.indexOf('\n', from);
+        if (i < 0) break;
         // A whole event of one data line (a streamed token): dispatched without collecting its lines.
         if (sse && this.eventLines.length === 0 && buf.charCodeAt(i + 1) === 10 && isDataLineAt(buf, from) && i - from + 1 <= this.maxEventBytes) {
-          this.oneDataLineEvent(buf.slice(from + dataStartAt(buf, from), i));
+          const at = from + dataStartAt(buf, from);
+          const value = this.events.shapedValue(buf, at, i);
+          // Shaped like the last event: pushed with the others of this text, once they are all known.
+          if (value !== null) {
+            this.shapedValues.push(value);
+            // A literal without escapes is its value between quotes, and longer than that with any.
+            this.spanShaped(from, at, i, value.length === i - at - this.shapePrefix.length - this.shapeSuffix.length - 2 ? 1 : 0);
+            this.shapedSeen++;
+          } else {
+            this.flushShaped(buf);
+            this.oneDataLineEvent(buf.slice(at, i));
+          }
           from = i + 2;
           continue;
         }
+        this.flushShaped(buf);
         this.line(buf.slice(from, i));
         from = i + 1;
       }
+      this.flushShaped(buf);
     } else {
       for (;;) {
         let i = from;
@@ -215,11 +253,84 @@ export class MaskingStream extends Transform {
 
   /** An event that is one data line: the same as collecting the line and dispatching it (see dispatchEvent). */
   private oneDataLineEvent(payload: string): void {
-    const quick = this.events.sameShape(payload, ONE_DATA_LINE);
-    // The line has no newline, and a same-shape result is the line's own prefix and suffix around a JSON
-    // string literal: it has none either and is written as one data line (what emitEvent would do).
-    if (quick !== null) return void (this.out += `data: ${quick}\n\n`);
     for (const [p, frame] of this.events.process(payload, ONE_DATA_LINE)) this.emitEvent(p, frame);
+  }
+
+  /**
+   * The usual event: one data line shaped like the last event, with a plain literal. Matched whole by the
+   * shape's expression (cheaper than cutting the event out and comparing its parts) and collected for
+   * flushShaped; returns where the event ends, or -1 when it is not such an event.
+   */
+  private shapedEventAt(buf: string, from: number): number {
+    const re = this.shapeExpression();
+    if (re === null || from >= buf.length) return -1;
+    re.lastIndex = from;
+    if (!re.test(buf) || re.lastIndex - 1 - from > this.maxEventBytes) return -1;
+    const at = from + dataStartAt(buf, from);
+    const end = re.lastIndex - 2;
+    this.shapedValues.push(buf.slice(at + this.shapePrefix.length + 1, end - this.shapeSuffix.length - 1));
+    this.spanShaped(from, at, end, 1);
+    return re.lastIndex;
+  }
+
+  /**
+   * A sticky expression for a whole one-data-line event shaped like the last event (EventMasker.shapeAround)
+   * whose literal has no escape, quote or control character (see plainLiteralValue), or null when there is no
+   * shape. Made once SHAPED_BEFORE_EXPRESSION events had the shape: an expression is compiled for its text
+   * (an id unique to the response), which costs as much as comparing a few thousand events by slices.
+   */
+  private shapeExpression(): RegExp | null {
+    const shape = this.events.shapeAround;
+    if (shape === null) return null;
+    if (shape.prefix !== this.shapePrefix || shape.suffix !== this.shapeSuffix) {
+      this.shapePrefix = shape.prefix;
+      this.shapeSuffix = shape.suffix;
+      this.shapeHead = Buffer.from(`data: ${shape.prefix}"`, 'utf8');
+      this.shapeTail = Buffer.from(`"${shape.suffix}\n\n`, 'utf8');
+      this.shapeRe = null;
+      this.shapedSeen = 0;
+    }
+    if (this.shapeRe === null && this.shapedSeen >= SHAPED_BEFORE_EXPRESSION)
+      this.shapeRe = new RegExp(`data: ?${escapeRegExp(shape.prefix)}"[^"\\\\\\x00-\\x1f]*"${escapeRegExp(shape.suffix)}\\n\\n`, 'y');
+    return this.shapeRe;
+  }
+
+  /**
+   * Write the one-data-line events of buf that were shaped like the last event (shapedValue), in order: their
+   * values are pushed together, and each event is written as sameShape would give it. The line has no newline,
+   * and the result is the line's own prefix and suffix around a JSON string literal: it has none either and is
+   * written as one data line (what emitEvent would do).
+   */
+  private flushShaped(buf: string): void {
+    const values = this.shapedValues;
+    if (values.length === 0) return;
+    const spans = this.shapedSpans;
+    const last = 4 * (values.length - 1);
+    const { released, prefix, suffix } = this.events.pushShaped(values, buf.slice(spans[last + 1]!, spans[last + 2]!), ONE_DATA_LINE);
+    const out = this.out;
+    // The bytes around a literal, made with the shape's expression (the shape has not changed since).
+    const bytes = prefix === this.shapePrefix && suffix === this.shapeSuffix;
+    for (let k = 0, s = 0; k < values.length; k++, s += 4) {
+      const r = released[k]!;
+      // What sameShape gives is the event as it came when nothing changed, else prefix + jsonString(r) + suffix:
+      // both are the head, r and the tail when r needs no escape (and the literal had none when unchanged).
+      if (bytes && (r !== values[k] || spans[s + 3] === 1) && asciiVerbatim(r)) out.framed(this.shapeHead, r, this.shapeTail);
+      else if (r !== values[k]) out.text(`data: ${prefix}${jsonString(r)}${suffix}\n\n`);
+      // Unchanged: the event as it came, when its data line already reads "data: ".
+      else if (spans[s + 1]! - spans[s]! === 6) out.text(buf.slice(spans[s]!, spans[s + 2]! + 2));
+      else out.text(`data: ${buf.slice(spans[s + 1]!, spans[s + 2]!)}\n\n`);
+    }
+    values.length = 0;
+  }
+
+  /** Record where the shaped event of the value just collected lies (by index: the array keeps its size between chunks). */
+  private spanShaped(from: number, at: number, end: number, plain: 0 | 1): void {
+    const spans = this.shapedSpans;
+    const k = 4 * (this.shapedValues.length - 1);
+    spans[k] = from;
+    spans[k + 1] = at;
+    spans[k + 2] = end;
+    spans[k + 3] = plain;
   }
 
   private dispatchEvent(): void {
@@ -247,14 +358,12 @@ export class MaskingStream extends Transform {
   }
 
   private emit_(text: string): void {
-    this.out += text;
+    this.out.text(text);
   }
 
   private pushOut(): void {
-    if (this.out.length === 0) return;
-    const text = this.out;
-    this.out = '';
-    this.push(Buffer.from(text, 'utf8'));
+    const bytes = this.out.take();
+    if (bytes !== null) this.push(bytes);
   }
 }
 
@@ -263,6 +372,8 @@ export class MaskingStream extends Transform {
  * written (data lines are replaced by the payload), so any one data line stands for all of them.
  */
 const ONE_DATA_LINE: readonly string[] = ['data:'];
+/** See shapeExpression. */
+const SHAPED_BEFORE_EXPRESSION = 1024;
 
 // Compared by character code: startsWith on the sliced strings a chunk is cut into costs several times more,
 // and these run for every event.
@@ -273,6 +384,10 @@ function dataStart(line: string): number {
 
 function dataStartAt(text: string, at: number): number {
   return text.charCodeAt(at + 5) === 32 ? 6 : 5;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function isDataLine(line: string): boolean {

@@ -59,24 +59,31 @@ export function summarize(text: string): PieceSummary {
   return appendSummary(emptySummary(), text);
 }
 
+/** Make `into` the summary of nothing, in place. */
+export function clearSummary(into: PieceSummary): PieceSummary {
+  into.length = into.digits = into.upper = into.at = into.plus = into.dashes = 0;
+  into.longestKeyRun = into.leadingKeyRun = into.trailingKeyRun = 0;
+  return into;
+}
+
 export function emptySummary(): PieceSummary {
   return { length: 0, digits: 0, upper: 0, at: 0, plus: 0, dashes: 0, separators: 0, longestKeyRun: 0, leadingKeyRun: 0, trailingKeyRun: 0 };
 }
 
 /**
- * Make `into` the summary of (what it summarised) + text, in place: exact, or an upper bound of every count and
- * run when `into` was one (its leading run then means nothing; only appending to the right is bounded). In
- * place, because a stream does this for every piece.
+ * Make `into` the summary of (what it summarised) + text[from, to) (default: all of it), in place: exact, or an
+ * upper bound of every count and run when `into` was one (its leading run then means nothing; only appending to
+ * the right is bounded). In place, because a stream does this for every piece.
  */
-export function appendSummary(into: PieceSummary, text: string): PieceSummary {
+export function appendSummary(into: PieceSummary, text: string, from = 0, to = text.length): PieceSummary {
   let { digits, upper, at, plus, dashes, separators, longestKeyRun: longest } = into;
   let run = into.trailingKeyRun;
   let leading = into.leadingKeyRun === into.length ? -1 : into.leadingKeyRun;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     const f = c < 128 ? CLASS[c]! : 0;
     if ((f & KEY) === 0) {
-      if (leading < 0) leading = into.length + i;
+      if (leading < 0) leading = into.length + i - from;
       run = 0;
       if (f === AT) at++;
       else if (f === SEPARATOR) separators++;
@@ -91,7 +98,7 @@ export function appendSummary(into: PieceSummary, text: string): PieceSummary {
     }
     else if ((f & PLUS) !== 0) plus++;
   }
-  into.length += text.length;
+  into.length += to - from;
   into.digits = digits;
   into.upper = upper;
   into.at = at;

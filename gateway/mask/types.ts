@@ -71,7 +71,8 @@ export interface DetectorInstance {
    * all declare it measures every run in one backward pass per piece.
    */
   holdRun?: HoldRun;
-  holdBackBeyondRun?(text: string): number;
+  /** Of text[from, to) (default: all of it), so a stream can ask about its scan without cutting it out. */
+  holdBackBeyondRun?(text: string, from?: number, to?: number): number;
 }
 
 export interface RunAnchor extends RunClass {

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileMasker } from '../../gateway/mask/masker.js';
-import { jsonString } from '../../gateway/mask/events.js';
+import { jsonString } from '../../gateway/mask/literals.js';
 import { ALL_DETECTORS } from './bodies.js';
 import { splitAt, through } from './harness.js';
 import { Rng } from './random.js';

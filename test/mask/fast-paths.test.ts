@@ -9,7 +9,7 @@ import { digitWindows, type WindowCounts } from '../../gateway/mask/windows.js';
 import { appendSummary, emptySummary, summarize, type TextSummary } from '../../gateway/mask/summary.js';
 import { ALL_DETECTORS } from './bodies.js';
 import { formatPan, IBAN_COUNTRIES, phoneNearMiss, printIban, validEmail, validIban, validKey, validPan, validPhone, validSsn } from './generators.js';
-import { plainLiteralValue } from '../../gateway/mask/events.js';
+import { plainLiteralValue } from '../../gateway/mask/literals.js';
 import { compileMasker } from '../../gateway/mask/masker.js';
 import { DETECTORS } from '../../gateway/mask/registry.js';
 import { ALNUM, Rng } from './random.js';

@@ -112,15 +112,32 @@ function openPemBlock(text: string): number {
   return 0;
 }
 
-/** What a PEM block needs held besides a token run: an open block whole, or the start of a header. */
-function pemHoldBack(text: string): number {
-  let n = openPemBlock(text);
-  // The start of a PEM header ("-", "-----BEG"…) ends in a dash or a letter of BEGIN.
-  if (text.length > 0 && PEM_TAIL_END[text.charCodeAt(text.length - 1)] === 1) {
-    const pemTail = PEM_TAIL.exec(text.slice(-10));
-    if (pemTail) n = Math.max(n, pemTail[0].length);
+/**
+ * What a PEM block needs held besides a token run in text[from, to): an open block whole, or the start of a
+ * header. Measured in place: a stream asks this after every piece, and most scans have no "-----BEGIN".
+ */
+function pemHoldBack(text: string, from = 0, to = text.length): number {
+  const n = hasBeginIn(text, from, to) ? openPemBlock(from === 0 && to === text.length ? text : text.slice(from, to)) : 0;
+  return Math.max(n, pemTailLength(text, from, to));
+}
+
+/**
+ * Whether a whole "-----BEGIN" lies in text[from, to). Its five dashes cover a position from + 4 + 5k: only
+ * those are read, and around a dash each start it may have.
+ */
+function hasBeginIn(text: string, from: number, to: number): boolean {
+  for (let i = from + 4; i < to; i += 5) {
+    if (text.charCodeAt(i) !== 45) continue;
+    for (let b = Math.max(from, i - 4); b <= i && b + 10 <= to; b++) if (text.startsWith('-----BEGIN', b)) return true;
   }
-  return n;
+  return false;
+}
+
+/** The start of a PEM header ("-", "-----BEG"…) that text[from, to) ends with: it ends in a dash or a letter of BEGIN. */
+function pemTailLength(text: string, from: number, to: number): number {
+  if (to <= from || PEM_TAIL_END[text.charCodeAt(to - 1)] !== 1) return 0;
+  const pemTail = PEM_TAIL.exec(text.slice(Math.max(from, to - 10), to));
+  return pemTail ? pemTail[0].length : 0;
 }
 
 const PEM_TAIL_END = asciiSet((c) => '-BEGIN'.includes(String.fromCharCode(c)));

@@ -1,6 +1,6 @@
 /**
  * Masking throughput and added latency, each against a baseline measured in the same run.
- *   npx tsc -b && node dist/bench/mask.js [--quick]
+ *   npx tsc -b && node --expose-gc dist/bench/mask.js [--quick]
  * - 1 MB chat-completion-like JSON: maskJson (whole body, and with JSON paths) vs JSON.parse + JSON.stringify;
  *   the same body with line breaks (\n escapes) in its text, whole body.
  * - 1 MB OpenAI-style SSE stream of token-sized events: the masking Transform vs a pass-through Transform,
@@ -85,6 +85,9 @@ function sseOfSize(bytes: number): string {
  * machine is shared, and the work is single-threaded, so CPU time is the cost per core.
  */
 async function time(fn: () => unknown | Promise<unknown>, rounds = ROUNDS): Promise<number> {
+  // The garbage of the case before (JSON.parse of 1 MB leaves megabytes of objects) is collected first, so its
+  // collection is not billed to this one; this case's own garbage is collected within its rounds.
+  collectGarbage();
   for (let i = 0; i < WARMUP; i++) await fn();
   const t: number[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -95,6 +98,12 @@ async function time(fn: () => unknown | Promise<unknown>, rounds = ROUNDS): Prom
   }
   t.sort((a, b) => a - b);
   return t[Math.floor(t.length / 2)]!;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) console.error('run with node --expose-gc: without it, one case\'s garbage may be collected in the rounds of the next');
+function collectGarbage(): void {
+  gc?.();
 }
 
 /** The same for something too short for the CPU clock: a batch of n runs, divided by n. */

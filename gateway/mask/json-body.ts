@@ -60,31 +60,57 @@ export function maskJsonChunks(chunks: readonly Buffer[], rules: readonly Compil
 
 /** The body's bytes with the edits applied (positions are byte offsets: the body is ASCII), in OUT_PIECE pieces. */
 function pushEdited(body: Buffer, edits: readonly Edit[], push: (piece: Buffer) => void): void {
-  const replacements = edits.map((e) => Buffer.from(e.replacement, 'utf8'));
-  let left = body.length;
-  for (let k = 0; k < edits.length; k++) left += replacements[k]!.length - (edits[k]!.end - edits[k]!.start);
-  let out = Buffer.allocUnsafe(Math.min(left, OUT_PIECE));
-  let used = 0;
-  const write = (src: Uint8Array, from: number, to: number): void => {
-    while (from < to) {
-      if (used === out.length) {
-        push(out);
-        left -= used;
-        out = Buffer.allocUnsafe(Math.min(left, OUT_PIECE));
-        used = 0;
-      }
-      const n = Math.min(to - from, out.length - used);
-      out.set(src.subarray(from, from + n), used);
-      used += n;
-      from += n;
-    }
-  };
+  let total = body.length;
+  const sizes = edits.map((e) => Buffer.byteLength(e.replacement, 'utf8'));
+  for (let k = 0; k < edits.length; k++) total += sizes[k]! - (edits[k]!.end - edits[k]!.start);
+  const out = new PieceWriter(total, push);
   let copied = 0;
   for (let k = 0; k < edits.length; k++) {
-    write(body, copied, edits[k]!.start);
-    write(replacements[k]!, 0, replacements[k]!.length);
+    out.bytes(body, copied, edits[k]!.start);
+    out.text(edits[k]!.replacement, sizes[k]!);
     copied = edits[k]!.end;
   }
-  write(body, copied, body.length);
-  if (used > 0) push(out);
+  out.bytes(body, copied, body.length);
+  out.end();
+}
+
+/** Output of a known total length, written into pieces of at most OUT_PIECE bytes (copies, no views made). */
+class PieceWriter {
+  private piece: Buffer;
+  private used = 0;
+  constructor(
+    private left: number,
+    private readonly push: (piece: Buffer) => void,
+  ) {
+    this.piece = Buffer.allocUnsafe(Math.min(left, OUT_PIECE));
+  }
+
+  bytes(src: Buffer, from: number, to: number): void {
+    while (from < to) {
+      if (this.used === this.piece.length) this.next();
+      const n = src.copy(this.piece, this.used, from, Math.min(to, from + this.piece.length - this.used));
+      this.used += n;
+      from += n;
+    }
+  }
+
+  /** A string of `size` UTF-8 bytes; one that does not fit what is left of the piece starts the next. */
+  text(s: string, size: number): void {
+    if (size > this.piece.length - this.used) {
+      if (size > OUT_PIECE) return this.bytes(Buffer.from(s, 'utf8'), 0, size);
+      this.next();
+    }
+    this.used += this.piece.write(s, this.used, 'utf8');
+  }
+
+  end(): void {
+    if (this.used > 0) this.push(this.used === this.piece.length ? this.piece : this.piece.subarray(0, this.used));
+  }
+
+  private next(): void {
+    if (this.used > 0) this.push(this.used === this.piece.length ? this.piece : this.piece.subarray(0, this.used));
+    this.left -= this.used;
+    this.piece = Buffer.allocUnsafe(Math.min(this.left, OUT_PIECE));
+    this.used = 0;
+  }
 }

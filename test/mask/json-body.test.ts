@@ -55,3 +55,13 @@ test('an ASCII JSON body with nothing to mask comes out as the bytes that went i
   assert.equal(got.out, whole.maskText(notJson.toString()).text);
   assert.equal(got.counts.phone, 1);
 });
+
+test('a replacement longer than an output piece (a 100 KB string decoded precisely) is written whole', async () => {
+  const long = `${'word '.repeat(20000)}\\u0034111 1111 1111 1111 ${'tail '.repeat(100)}`;
+  const body = Buffer.from(`{"a":"x","big":"${long}","b":"jane.roe@example.com"}`);
+  const expected = whole.maskJson(body.toString());
+  assert.ok(expected.body.includes('4111 **** **** 1111'));
+  const got = await through(whole, JSON_BODY, [body.subarray(0, 70000), body.subarray(70000)]);
+  assert.equal(got.out, expected.body);
+  assert.deepEqual(got.counts, { credit_card: 1, email: 1 });
+});

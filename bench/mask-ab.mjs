@@ -16,11 +16,12 @@ const [rootA, rootB, which = 'all', roundsArg = '21'] = process.argv.slice(2);
 if (!rootA || !rootB) throw new Error('usage: node bench/mask-ab.mjs <checkout A> <checkout B> [json|path|stream|sse|all] [rounds]');
 const rounds = Number(roundsArg);
 /**
- * Runs of each case before timing (WARMUP=n to change): a gateway masks response after response, so the figure
- * that matters is the optimised code's. After 3 runs part of it still ran unoptimised (whole-body JSON read
- * 8.7 ms against 6.1 after 30).
+ * Warm-up of each case before timing: at least WARMUP runs of each build and WARMUP_MS milliseconds (env WARMUP,
+ * WARMUP_MS). A gateway masks response after response, so the optimised code's figure is the one that matters;
+ * and the process's CPU clock also counts V8's compiler threads, busy for a while after a path is first taken.
  */
 const WARMUP = Number(process.env.WARMUP ?? 30);
+const WARMUP_MS = Number(process.env.WARMUP_MS ?? 1500);
 
 // The generator of bench/mask.ts, copied so both builds read the same bytes.
 let seed = 42;
@@ -114,7 +115,8 @@ const cpu = async (fn) => {
 const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 const bytes = { json: json.length, jsonlines: jsonLines.length, path: json.length, stream: json.length, sse: sse.length, json4k: small4k.length * BATCH, sse4k: sseSmall.length * BATCH, path4k: small4k.length * BATCH };
 for (const name of which === 'all' ? ['json', 'jsonlines', 'path', 'stream', 'sse', 'json4k', 'sse4k', 'path4k'] : [which]) {
-  for (let i = 0; i < WARMUP; i++) await a[name](), await b[name]();
+  const warmUntil = performance.now() + WARMUP_MS;
+  for (let i = 0; i < WARMUP || performance.now() < warmUntil; i++) await a[name](), await b[name]();
   const ta = [];
   const tb = [];
   for (let i = 0; i < rounds; i++) {

@@ -71,7 +71,7 @@ rules:
   - name: chat needs a lead
     chains: [support-bot]
     connection: openai
-    approve: { ops: ["POST /v1/chat/completions"], approvers: [group:leads], ttl: 1h, timeout: 4s }
+    approve: { ops: ["POST /v1/chat/completions"], approvers: [group:leads], ttl: 1h, timeout: 10s }
   - name: pii bot chats
     chains: [pii-bot]
     connection: openai

@@ -9,6 +9,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { applyEdits, maskJsonBytes, maskJsonEdits, type Edit } from './json-mask.js';
+import { textCapacity } from './latin1.js';
 import type { CompiledRule } from './rules.js';
 import type { MaskCounts } from './types.js';
 
@@ -40,7 +41,7 @@ export function maskJsonChunks(chunks: readonly Buffer[], rules: readonly Compil
   }
   let bytes = bodyScratch;
   if (bytes.length < length) {
-    bytes = new Uint8Array(length);
+    bytes = new Uint8Array(textCapacity(length));
     if (length <= KEPT_BODY) bodyScratch = bytes;
   }
   let at = 0;
@@ -49,7 +50,7 @@ export function maskJsonChunks(chunks: readonly Buffer[], rules: readonly Compil
     at += c.length;
   }
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, length);
-  const r = maskJsonBytes(view, rules, counts);
+  const r = maskJsonBytes(bytes, length, rules, counts);
   if (!r.wasJson) {
     if (r.text.length > 0) push(Buffer.from(r.text, 'utf8'));
   } else if (r.edits.length === 0) {

@@ -13,6 +13,7 @@
  * Why: a chat completion's text is full of `\n`; decoding, scanning and re-encoding each such string cost
  * about four times the scan of the body itself.
  */
+import { latin1Text } from './latin1.js';
 import { asciiBytes, RUN_SCAN_FROM, scratchBytes } from './run-scan.js';
 
 /** The stand-in for an escape's characters. */
@@ -64,7 +65,7 @@ export function detectionText(body: string, bytes: Uint8Array | null): Detection
     parts.push(body.slice(copied));
     return { text: parts.join(''), opaque };
   }
-  return { text: Buffer.from(bytes.buffer, bytes.byteOffset, body.length).toString('latin1'), opaque };
+  return { text: latin1Text(bytes, body.length, true), opaque };
 }
 
 /**
@@ -82,7 +83,7 @@ export function detectionTextOfBytes(raw: Buffer, into: Uint8Array): DetectionTe
     into.fill(1, i, i + n);
     i = i + n < length ? raw.indexOf(92, i + n) : -1;
   }
-  return { text: Buffer.from(into.buffer, into.byteOffset, length).toString('latin1'), opaque };
+  return { text: latin1Text(into, length, true), opaque };
 }
 
 const NO_ESCAPES: number[] = [];
@@ -109,10 +110,12 @@ export function readText(text: string, known: Uint8Array | null): Reading {
   return { seen: d.text, bytes, escaped, opaque: d.opaque, raw: (start, end) => text.slice(start, end) };
 }
 
-export function readBytes(body: Buffer): Reading {
-  const long = body.length >= RUN_SCAN_FROM;
+/** A body given as bytes [0, length) of a buffer the caller owns whole (its bytes from length up may be overwritten). */
+export function readBytes(owner: Uint8Array, length: number): Reading {
+  const body = Buffer.from(owner.buffer, owner.byteOffset, length);
+  const long = length >= RUN_SCAN_FROM;
   if (body.indexOf(92) < 0) {
-    const text = body.toString('latin1');
+    const text = latin1Text(owner, length, true);
     return { seen: text, bytes: long ? body : null, escaped: false, opaque: NO_ESCAPES, raw: (start, end) => text.slice(start, end) };
   }
   const into = scratchBytes(body.length);

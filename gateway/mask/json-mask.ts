@@ -4,6 +4,7 @@
  * key order, number spelling and integers beyond 2^53 stay exactly as the upstream sent them.
  */
 import { holdsEscape, readBytes, readText, type Reading } from './json-escapes.js';
+import { latin1Text } from './latin1.js';
 import { NotJson, QuoteParityFinder, TokenFinder } from './json-tokens.js';
 import { applyEdits, hitEdits, maskToken, type Edit } from './json-rewrite.js';
 import { Walker } from './json-walk.js';
@@ -49,13 +50,15 @@ export function maskJsonEdits(text: string, rules: readonly CompiledRule[], coun
 }
 
 /**
- * maskJsonEdits of an ASCII body given as its bytes (the masking Transform's): with whole-body entries only, no
- * string of the raw body is made (detectors read a text made off the bytes; the body's own characters are read
- * off the bytes where a string is decoded precisely).
+ * maskJsonEdits of an ASCII body given as bytes [0, length) of a buffer the caller owns whole (the masking
+ * Transform's; its bytes from length up may be overwritten): with whole-body entries only, no string of the raw
+ * body is made (detectors read a text made off the bytes; the body's own characters are read off the bytes
+ * where a string is decoded precisely).
  */
-export function maskJsonBytes(body: Buffer, rules: readonly CompiledRule[], counts: MaskCounts): JsonEdits {
-  if (!wholeBodyOnly(rules) || body.byteOffset % 4 !== 0) return maskJsonEdits(body.toString('latin1'), rules, counts, body);
-  return editsOrText((local) => fastMask(readBytes(body), rules, local), () => body.toString('latin1'), rules, counts);
+export function maskJsonBytes(owner: Uint8Array, length: number, rules: readonly CompiledRule[], counts: MaskCounts): JsonEdits {
+  const text = (): string => latin1Text(owner, length, true);
+  if (!wholeBodyOnly(rules) || owner.byteOffset % 4 !== 0) return maskJsonEdits(text(), rules, counts, owner.subarray(0, length));
+  return editsOrText((local) => fastMask(readBytes(owner, length), rules, local), text, rules, counts);
 }
 
 const wholeBodyOnly = (rules: readonly CompiledRule[]): boolean => rules.every((r) => r.paths === null && !r.isRegex);

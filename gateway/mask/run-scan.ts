@@ -14,6 +14,7 @@
  * classes at once cost more: 7 ns a byte against about 2 for the samples on this machine.)
  */
 import type { AsciiSet } from './shapes.js';
+import { textCapacity } from './latin1.js';
 import { STRETCH_CLASS } from './windows.js';
 
 /**
@@ -74,7 +75,7 @@ export function asciiBytes(text: string): Uint8Array | null {
 export function scratchBytes(length: number): Uint8Array {
   let bytes = scratch;
   if (bytes.length < length) {
-    bytes = new Uint8Array(length);
+    bytes = new Uint8Array(textCapacity(length));
     if (length <= KEPT_SCRATCH) scratch = bytes;
   }
   return bytes;

@@ -161,10 +161,8 @@ function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan, along: numbe
       const a = words[2 * k]!;
       const b = words[2 * k + 1]!;
       if (((((a - low) & ~a) | ((b - low) & ~b)) & 0x80808080) === 0 && keySet[bytes[p]!] !== 0) {
-        let start = p;
-        let end = p + 1;
-        while (start > 0 && keySet[bytes[start - 1]!] !== 0) start--;
-        while (end < len && keySet[bytes[end]!] !== 0) end++;
+        const start = runStart(bytes, keySet, p);
+        const end = runEnd(bytes, len, keySet, p);
         keyFrom = end;
         if (end - start >= keyMin) keyRuns.push(start, end);
       }
@@ -178,10 +176,8 @@ function stretchRuns(bytes: Uint8Array, len: number, scan: RunScan, along: numbe
     if (bits === 0) continue;
     if ((bits & 1) !== 0 && i >= stretchFrom) stretchFrom = stretchAt(bytes, len, i, scan);
     if ((bits & 2) === 0 || i < runFrom) continue;
-    let start = i;
-    let end = i + 1;
-    while (start > 0 && set[bytes[start - 1]!] !== 0) start--;
-    while (end < len && set[bytes[end]!] !== 0) end++;
+    const start = runStart(bytes, set, i);
+    const end = runEnd(bytes, len, set, i);
     runFrom = end;
     if (end - start >= min) runs.push(start, end);
   }
@@ -250,10 +246,8 @@ function blockRuns(bytes: Uint8Array, len: number, set: Uint8Array, min: number)
     if ((((a - low) & ~a) | ((b - low) & ~b)) & 0x80808080) continue;
     const p = 8 * k;
     if (set[bytes[p]!] === 0) continue;
-    let start = p;
-    let end = p + 1;
-    while (start > 0 && set[bytes[start - 1]!] !== 0) start--;
-    while (end < len && set[bytes[end]!] !== 0) end++;
+    const start = runStart(bytes, set, p);
+    const end = runEnd(bytes, len, set, p);
     if (end - start >= min) runs.push(start, end);
     // The next run starts after end: in a later block.
     k = end >> 3;
@@ -269,13 +263,24 @@ function sampledRuns(bytes: Uint8Array, len: number, set: Uint8Array, min: numbe
   const runs: Runs = [];
   for (let i = min - 1; i < len; i += min) {
     if (set[bytes[i]!] === 0) continue;
-    let start = i;
-    let end = i + 1;
-    while (start > 0 && set[bytes[start - 1]!] !== 0) start--;
-    while (end < len && set[bytes[end]!] !== 0) end++;
+    const start = runStart(bytes, set, i);
+    const end = runEnd(bytes, len, set, i);
     // The next run starts after end: it holds a position end + k * min, k >= 1.
     i = end;
     if (end - start >= min) runs.push(start, end);
   }
   return runs;
+}
+
+/** Where the run of set through position i starts. */
+function runStart(bytes: Uint8Array, set: Uint8Array, i: number): number {
+  while (i > 0 && set[bytes[i - 1]!] !== 0) i--;
+  return i;
+}
+
+/** Where the run of set through position i ends (exclusive). */
+function runEnd(bytes: Uint8Array, len: number, set: Uint8Array, i: number): number {
+  let end = i + 1;
+  while (end < len && set[bytes[end]!] !== 0) end++;
+  return end;
 }

@@ -44,11 +44,15 @@ export class StreamingText {
   push(piece: string): string {
     if (piece.length === 0) return '';
     this.scan += piece;
-    if (this.gated) {
-      appendSummary(this.bound, piece);
-      if (!this.mayMatch(this.scan, 0, this.scan.length)) return this.release(false, NO_HITS);
-    }
-    const out = this.release(false);
+    if (this.gated) appendSummary(this.bound, piece);
+    const cut = Math.max(this.base, this.scan.length - holdBackOf(this.scan, this.rules, this.holdPlan));
+    // Nothing can be released (the hold-back covers all that is unreleased: an open PEM block, a number still
+    // being written): neither the summary of the held text nor the detectors are needed, whatever they found
+    // would be held. Without this, every piece after an unclosed "-----BEGIN … PRIVATE KEY-----" summarised
+    // and rescanned up to 16 KB of held text.
+    if (cut === this.base) return this.keep(cut);
+    if (this.gated && !this.mayMatch(this.scan, 0, this.scan.length)) return this.release(cut, NO_HITS);
+    const out = this.release(cut);
     // Detectors ran: start again from the exact summary of what is kept.
     if (this.gated) appendSummary(clearSummary(this.bound), this.scan);
     return out;
@@ -84,20 +88,18 @@ export class StreamingText {
         continue;
       }
       end += piece.length;
-      if (this.gated) {
-        appendSummary(this.bound, piece);
-        if (!this.mayMatch(all, start, end)) {
-          // release(false, NO_HITS) on all[start, end).
-          const cut = Math.max(base, end - holdBackIn(all, start, end, this.rules, this.holdPlan));
-          released[i] = all.slice(base, cut);
-          start = Math.max(start, cut - CONTEXT);
-          base = cut;
-          continue;
-        }
+      if (this.gated) appendSummary(this.bound, piece);
+      const cut = Math.max(base, end - holdBackIn(all, start, end, this.rules, this.holdPlan));
+      if (cut === base || (this.gated && !this.mayMatch(all, start, end))) {
+        // release(cut, NO_HITS) on all[start, end) (push: nothing releasable, or nothing can match).
+        released[i] = all.slice(base, cut);
+        start = Math.max(start, cut - CONTEXT);
+        base = cut;
+        continue;
       }
       this.scan = all.slice(start, end);
       this.base = base - start;
-      released[i] = this.release(false);
+      released[i] = this.release(cut - start);
       if (this.gated) appendSummary(clearSummary(this.bound), this.scan);
       start = end - this.scan.length;
       base = start + this.base;
@@ -109,23 +111,33 @@ export class StreamingText {
 
   /** The end of the text: release everything. */
   flush(): string {
-    return this.held === 0 ? '' : this.release(true);
+    return this.held === 0 ? '' : this.release(this.scan.length);
   }
 
-  /** hits: the matches in scan when already known (none, when the bound rules every match out). */
-  private release(final: boolean, hits: Hit[] = findHits(this.scan, this.rules)): string {
+  /**
+   * Release scan up to the cut (the end of the scan, or where the hold-back allows), less any match that straddles
+   * it. known: the matches in scan when already known (none, when no rule can match).
+   */
+  private release(cutAt: number, known: Hit[] | null = null): string {
     const scan = this.scan;
     const base = this.base;
-    let cut = final ? scan.length : Math.max(base, scan.length - holdBackOf(scan, this.rules, this.holdPlan));
+    let cut = cutAt;
+    const hits = known ?? findHits(scan, this.rules);
     // A match that straddles the cut is held whole: more text may still change it.
     for (const h of hits) if (h.start < cut && h.end > cut) cut = Math.max(base, h.start);
     // A match reaching back into released text cannot happen while every detector's hold-back is right; if it
     // did, its unreleased rest is still masked whole.
     const inRange = hits.length === 0 ? hits : hits.filter((h) => h.end > base && h.start < cut).map((h) => (h.start < base ? { ...h, start: base, fragment: true } : h));
     const out = applyHits(scan, inRange, base, cut, this.counts);
-    const keepFrom = Math.max(0, cut - CONTEXT);
-    this.scan = keepFrom === 0 ? scan : scan.slice(keepFrom);
-    this.base = cut - keepFrom;
+    this.keep(cut);
     return out;
+  }
+
+  /** Keep the scan from CONTEXT characters before the cut; returns '' (what a release with nothing final gives). */
+  private keep(cut: number): string {
+    const keepFrom = Math.max(0, cut - CONTEXT);
+    if (keepFrom > 0) this.scan = this.scan.slice(keepFrom);
+    this.base = cut - keepFrom;
+    return '';
   }
 }

@@ -53,3 +53,20 @@ test('text is released at once except a short tail', () => {
   // "ok." could still begin an email address (ok.name@…): it waits for the next piece or the end.
   assert.equal(s.flush(), 'ok.');
 });
+
+test('while an unclosed PEM private key is held, later pieces run no detector; the block is masked when its footer arrives', () => {
+  const masker = compileMasker(ALL_DETECTORS);
+  let finds = 0;
+  // Count every detector run (the rules' detectors are shared by the StreamingText made from them).
+  const rules = masker.rules.map((r) => ({ ...r, detector: { ...r.detector, find: (t: string) => (finds++, r.detector.find(t)) } }));
+  const s = new StreamingText(rules, {});
+  let out = s.push('key: -----BEGIN RSA PRIVATE KEY-----\n');
+  const body = 'MIIEowIBAAKCAQEA7x9Qk2 call 415-555-2671 card 4111 1111 1111 1111 ';
+  const before = finds;
+  for (let i = 0; i < 400; i++) out += s.push(body.slice((i * 3) % body.length, ((i * 3) % body.length) + 3));
+  assert.equal(finds, before, 'no detector ran while the block was open');
+  assert.equal(out, 'key: ');
+  out += s.push('\n-----END RSA PRIVATE KEY----- done');
+  out += s.flush();
+  assert.match(out, /^key: -----BEGIN RSA PRIVATE KEY-----\n\*+\n-----END RSA PRIVATE KEY----- done$/);
+});

@@ -61,7 +61,7 @@ export function summarize(text: string): PieceSummary {
 
 /** Make `into` the summary of nothing, in place. */
 export function clearSummary(into: PieceSummary): PieceSummary {
-  into.length = into.digits = into.upper = into.at = into.plus = into.dashes = 0;
+  into.length = into.digits = into.upper = into.at = into.plus = into.dashes = into.separators = 0;
   into.longestKeyRun = into.leadingKeyRun = into.trailingKeyRun = 0;
   return into;
 }

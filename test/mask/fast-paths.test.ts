@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyHits, holdBackOf, holdBackPlan, resolveOverlaps, type CompiledRule, type Hit } from '../../gateway/mask/rules.js';
 import { digitWindows, type WindowCounts } from '../../gateway/mask/windows.js';
-import { appendSummary, emptySummary, summarize, type TextSummary } from '../../gateway/mask/summary.js';
+import { appendSummary, clearSummary, emptySummary, summarize, type TextSummary } from '../../gateway/mask/summary.js';
 import { ALL_DETECTORS } from './bodies.js';
 import { formatPan, IBAN_COUNTRIES, phoneNearMiss, printIban, validEmail, validIban, validKey, validPan, validPhone, validSsn } from './generators.js';
 import { plainLiteralValue } from '../../gateway/mask/literals.js';
@@ -283,4 +283,9 @@ test('appendSummary piece by piece equals summarising the concatenation (seed 84
     for (const p of pieces) appendSummary(into, p);
     assert.deepEqual(into, summarize(pieces.join('')), JSON.stringify(pieces));
   }
+});
+
+test('clearSummary makes any summary the summary of nothing (seed 85, 200 texts)', () => {
+  const r = new Rng(85);
+  for (let i = 0; i < 200; i++) assert.deepEqual(clearSummary(summarize(r.chars(r.int(0, 40), 'aZ9-+_/@ .()\u00e9'))), emptySummary());
 });

@@ -44,12 +44,8 @@ function escapeLength(codeAt: CodeAt, length: number, i: number): number {
 
 const isOpaque = (codeAt: CodeAt, i: number, length: number): boolean => length !== 2 || !EDGE.has(codeAt(i + 1));
 
-/**
- * The detection text of a body that has backslashes. bytes: the body's ASCII bytes in a buffer the caller owns,
- * or null; the stand-ins are then written into them, and the text is read off them (cheaper than joining the
- * pieces of a long body), so they are the detection text's bytes afterwards.
- */
-export function detectionText(body: string, bytes: Uint8Array | null): DetectionText {
+/** The detection text of a body that has backslashes, given as a string (any characters). */
+export function detectionText(body: string): DetectionText {
   const opaque: number[] = [];
   const parts: string[] = [];
   const codeAt: CodeAt = (i) => body.charCodeAt(i);
@@ -57,26 +53,24 @@ export function detectionText(body: string, bytes: Uint8Array | null): Detection
   for (let i = body.indexOf('\\'); i >= 0; i = body.indexOf('\\', copied)) {
     const length = escapeLength(codeAt, body.length, i);
     if (isOpaque(codeAt, i, length)) opaque.push(i);
-    if (bytes !== null) bytes.fill(1, i, i + length);
-    else parts.push(body.slice(copied, i), STAND_INS[length]!);
+    parts.push(body.slice(copied, i), STAND_INS[length]!);
     copied = i + length;
   }
-  if (bytes === null) {
-    parts.push(body.slice(copied));
-    return { text: parts.join(''), opaque };
-  }
-  return { text: latin1Text(bytes, body.length, true), opaque };
+  parts.push(body.slice(copied));
+  return { text: parts.join(''), opaque };
 }
 
 /**
  * detectionText of an ASCII body given as bytes, without a string of the body itself: the raw bytes are copied
- * into `into` (at least as long), the stand-ins written there, and the detection text read off them.
+ * into `into` (at least as long; `raw` may already be its start), the stand-ins written there, and the
+ * detection text read off them (cheaper than joining the pieces of a long body).
  */
 export function detectionTextOfBytes(raw: Buffer, into: Uint8Array): DetectionText {
   const opaque: number[] = [];
   const length = raw.length;
-  into.set(raw);
+  if (raw.buffer !== into.buffer || raw.byteOffset !== into.byteOffset) into.set(raw);
   const codeAt: CodeAt = (i) => raw[i]!;
+  // Each escape is read before its stand-in is written (raw may be into).
   for (let i = raw.indexOf(92); i >= 0; ) {
     const n = escapeLength(codeAt, length, i);
     if (isOpaque(codeAt, i, n)) opaque.push(i);
@@ -106,7 +100,7 @@ export function readText(text: string, known: Uint8Array | null): Reading {
   // The bytes the detectors and the quote count read: the caller's, or a copy of an ASCII body's (in which the
   // escapes' stand-ins are then written: the caller's are the output's source and stay as they are).
   const bytes = text.length < RUN_SCAN_FROM ? null : escaped || known === null ? asciiBytes(text) : known;
-  const d = escaped ? detectionText(text, bytes) : { text, opaque: NO_ESCAPES };
+  const d = !escaped ? { text, opaque: NO_ESCAPES } : bytes !== null ? detectionTextOfBytes(Buffer.from(bytes.buffer, bytes.byteOffset, text.length), bytes) : detectionText(text);
   return { seen: d.text, bytes, escaped, opaque: d.opaque, raw: (start, end) => text.slice(start, end) };
 }
 

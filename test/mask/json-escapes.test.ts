@@ -8,7 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileMasker } from '../../gateway/mask/masker.js';
-import { detectionText, ESCAPED } from '../../gateway/mask/json-escapes.js';
+import { detectionText, detectionTextOfBytes, ESCAPED } from '../../gateway/mask/json-escapes.js';
 import { ALL_DETECTORS } from './bodies.js';
 import * as gen from './generators.js';
 import { through } from './harness.js';
@@ -79,12 +79,15 @@ test('values next to escapes, a PEM block over escaped line breaks, and a card w
 
 test('detectionText keeps length and positions, lists escapes that decode to a possible match character, and reads the same off bytes', () => {
   const body = String.raw`{"a":"x\ny\\z\"q\/r\u0034s\t","b":"\uZZ"}`;
-  const plain = detectionText(body, null);
+  const plain = detectionText(body);
   assert.equal(plain.text.length, body.length);
   assert.equal(plain.text.indexOf('\\'), -1);
   assert.deepEqual(plain.opaque, [body.indexOf('\\/'), body.indexOf('\\u0034'), body.indexOf('\\uZZ')]);
   assert.equal(plain.text.slice(6, 10), `x${ESCAPED}${ESCAPED}y`);
-  const bytes = new Uint8Array(body.length + 8);
-  new TextEncoder().encodeInto(body, bytes);
-  assert.deepEqual(detectionText(body, bytes), plain);
+  // Off bytes, copied into another buffer or written in place.
+  const raw = Buffer.from(body);
+  assert.deepEqual(detectionTextOfBytes(raw, new Uint8Array(body.length + 8)), plain);
+  const own = new Uint8Array(body.length + 8);
+  new TextEncoder().encodeInto(body, own);
+  assert.deepEqual(detectionTextOfBytes(Buffer.from(own.buffer, 0, body.length), own), plain);
 });

@@ -9,15 +9,14 @@
  */
 import { isAscii } from 'node:buffer';
 import { applyEdits, maskJsonBytes, maskJsonEdits, type Edit } from './json-mask.js';
-import { textCapacity } from './latin1.js';
+import { keptScratch } from './latin1.js';
 import type { CompiledRule } from './rules.js';
 import type { MaskCounts } from './types.js';
 
 /** Output pieces: small enough for the allocator's heap (no fresh mapping each), few enough to push cheaply. */
 const OUT_PIECE = 64 << 10;
-/** The buffer bodies are gathered in is kept for bodies up to this size; larger ones get their own. */
-const KEPT_BODY = 4 << 20;
-let bodyScratch = new Uint8Array(0);
+/** The buffer bodies are gathered in (its own: the detectors' scans use run-scan's while it holds a body). */
+const bodyScratch = keptScratch();
 
 const utf8Fatal = new TextDecoder('utf-8', { fatal: true });
 
@@ -39,11 +38,7 @@ export function maskJsonChunks(chunks: readonly Buffer[], rules: readonly Compil
     if (masked.length > 0) push(Buffer.from(masked, 'utf8'));
     return;
   }
-  let bytes = bodyScratch;
-  if (bytes.length < length) {
-    bytes = new Uint8Array(textCapacity(length));
-    if (length <= KEPT_BODY) bodyScratch = bytes;
-  }
+  const bytes = bodyScratch(length);
   let at = 0;
   for (const c of chunks) {
     bytes.set(c, at);

@@ -28,3 +28,20 @@ export function latin1Text(buf: Uint8Array, length: number, owned: boolean): str
   buf.fill(0, length, EXTERNAL_FROM);
   return Buffer.from(buf.buffer, buf.byteOffset, EXTERNAL_FROM).toString('latin1').slice(0, length);
 }
+
+/** Scratch buffers are kept for texts up to this size; larger ones get their own. */
+const KEPT_SCRATCH = 4 << 20;
+
+/**
+ * A scratch buffer of its own for one user, kept between calls: the function gives it at least `length` bytes
+ * long (with textCapacity's padding), valid until its next call.
+ */
+export function keptScratch(): (length: number) => Uint8Array {
+  let kept = new Uint8Array(0);
+  return (length) => {
+    if (kept.length >= length) return kept;
+    const bytes = new Uint8Array(textCapacity(length));
+    if (length <= KEPT_SCRATCH) kept = bytes;
+    return bytes;
+  };
+}

@@ -14,7 +14,7 @@
  * classes at once cost more: 7 ns a byte against about 2 for the samples on this machine.)
  */
 import type { AsciiSet } from './shapes.js';
-import { textCapacity } from './latin1.js';
+import { keptScratch } from './latin1.js';
 import { STRETCH_CLASS } from './windows.js';
 
 /**
@@ -52,10 +52,6 @@ export interface RunScan {
   runs: Runs[];
 }
 
-let scratch = new Uint8Array(0);
-/** A scratch buffer is kept for texts up to this size; larger ones get their own. */
-const KEPT_SCRATCH = 4 << 20;
-
 /**
  * The text's bytes when it is all ASCII, else null. The buffer is shared: valid until the next call, so a
  * caller reads it before scanning anything else.
@@ -72,14 +68,7 @@ export function asciiBytes(text: string): Uint8Array | null {
 }
 
 /** The shared scratch buffer (asciiBytes's), at least length bytes long: valid until the next call. */
-export function scratchBytes(length: number): Uint8Array {
-  let bytes = scratch;
-  if (bytes.length < length) {
-    bytes = new Uint8Array(textCapacity(length));
-    if (length <= KEPT_SCRATCH) scratch = bytes;
-  }
-  return bytes;
-}
+export const scratchBytes = keptScratch();
 const ENCODER = new TextEncoder();
 
 const TABLES = new WeakMap<AsciiSet, Uint8Array>();

@@ -93,11 +93,18 @@ test('VS Code: problems, request access, gateway, approvals (code-server + Chrom
     });
 
   const palette = async (command: string) => {
-    await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${command}`);
+    // Typed until it takes: now and then the input F1 opened was inert or closed under the test by the workbench.
+    // A quick input already open is typed into (">" turns it into the command palette).
+    await until(`the palette open with "${command}"`, async () => {
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5000 });
+      await input.fill(`>${command}`, { timeout: 5000 });
+      return true;
+    }, 60_000);
     await until(`"${command}" in the palette`, async () => (await text('.quick-input-list .monaco-list-row')).includes(command), 30_000);
+    // Enter only while the palette holds the command: into a closed one it would type a line break in the editor.
+    await until('the palette still open', async () => (await input.isVisible()) && (await input.inputValue()) === `>${command}`, 10_000);
     await page.keyboard.press('Enter');
   };
 

@@ -4,7 +4,7 @@ import { MaskError } from './errors.js';
 import { compilePath, type CompiledPath } from './json-path.js';
 import { DETECTORS } from './registry.js';
 import { RUN_SCAN_FROM, scanRuns, type RunClass } from './run-scan.js';
-import { starAlnum, type AsciiSet, type HoldRun } from './shapes.js';
+import { starAlnum } from './shapes.js';
 import { meets, summarize, type TextSummary } from './summary.js';
 import { findInWindows, WINDOWED_FROM } from './windows.js';
 import type { DetectorInstance, MaskCounts } from './types.js';
@@ -197,85 +197,3 @@ export function maskTextWith(text: string, rules: readonly CompiledRule[], count
   if (text.length === 0 || rules.length === 0) return text;
   return applyHits(text, findHits(text, rules), 0, text.length, counts);
 }
-
-/** How many trailing characters any rule could still extend into a match. */
-export function holdBackOf(text: string, rules: readonly CompiledRule[], plan: HoldBackPlan | null = null): number {
-  return holdBackIn(text, 0, text.length, rules, plan);
-}
-
-/** holdBackOf(text.slice(from, to)), without slicing when the plan measures every hold-back on the range. */
-export function holdBackIn(text: string, from: number, to: number, rules: readonly CompiledRule[], plan: HoldBackPlan | null): number {
-  if (plan !== null) return plannedHoldBack(text, from, to, plan);
-  const part = from === 0 && to === text.length ? text : text.slice(from, to);
-  let n = 0;
-  for (const r of rules) n = Math.max(n, r.detector.holdBack(part));
-  return n;
-}
-
-/** The hold-back runs of a rule set, measured together (see DetectorInstance.holdRun). */
-export interface HoldBackPlan {
-  /** By ASCII code: bit k set when the character belongs to run k. */
-  members: Uint32Array;
-  runs: HoldRun[];
-  longestCap: number;
-  beyond: Array<(text: string, from: number, to: number) => number>;
-  /** Scratch: the length of each run (one pass at a time: the masker is synchronous). */
-  lengths: Int32Array;
-}
-
-const PLANS = new WeakMap<readonly CompiledRule[], HoldBackPlan | null>();
-
-/**
- * A plan when every rule declares its hold-back run (and there are few enough for a bit each), else null. Made
- * once per rule list: a stream makes a StreamingText per channel, and a response may be a few events long.
- */
-export function holdBackPlan(rules: readonly CompiledRule[]): HoldBackPlan | null {
-  let plan = PLANS.get(rules);
-  if (plan === undefined) PLANS.set(rules, (plan = makeHoldBackPlan(rules)));
-  return plan;
-}
-
-function makeHoldBackPlan(rules: readonly CompiledRule[]): HoldBackPlan | null {
-  if (rules.length === 0 || rules.length > 30 || !rules.every((r) => r.detector.holdRun !== undefined)) return null;
-  const runs = rules.map((r) => r.detector.holdRun!);
-  const members = new Uint32Array(128);
-  for (let c = 0; c < 128; c++) for (let k = 0; k < runs.length; k++) if (runs[k]!.run[c] === 1) members[c]! |= 1 << k;
-  return {
-    members,
-    runs,
-    longestCap: Math.max(...runs.map((h) => h.cap)),
-    beyond: rules.flatMap((r) => (r.detector.holdBackBeyondRun ? [r.detector.holdBackBeyondRun] : [])),
-    lengths: new Int32Array(runs.length),
-  };
-}
-
-/**
- * Every rule's holdRunLength in one backward pass: each character is read once for all runs (a bit per run
- * still going), then each run is capped and trimmed to a character it may start with.
- */
-function plannedHoldBack(text: string, from: number, to: number, plan: HoldBackPlan): number {
-  const { members, runs, lengths } = plan;
-  const len = to - from;
-  const all = (1 << runs.length) - 1;
-  let alive = all;
-  let n = 0;
-  while (alive !== 0 && n < len && n < plan.longestCap) {
-    const c = text.charCodeAt(to - 1 - n);
-    const still = alive & (c < 128 ? members[c]! : 0);
-    for (let ended = alive & ~still, k = 0; ended !== 0; ended >>>= 1, k++) if ((ended & 1) !== 0) lengths[k] = n;
-    alive = still;
-    n++;
-  }
-  for (let k = 0; alive !== 0; alive >>>= 1, k++) if ((alive & 1) !== 0) lengths[k] = n;
-  let most = 0;
-  for (let k = 0; k < runs.length; k++) {
-    const h = runs[k]!;
-    let r = Math.min(lengths[k]!, h.cap);
-    if (h.start !== null) while (r > 0 && !inAsciiSet(h.start, text.charCodeAt(to - r))) r--;
-    if (r > most) most = r;
-  }
-  for (const f of plan.beyond) most = Math.max(most, f(text, from, to));
-  return most;
-}
-
-const inAsciiSet = (set: AsciiSet, c: number): boolean => c < 128 && set[c] === 1;

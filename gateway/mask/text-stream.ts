@@ -4,13 +4,24 @@
  * The scan sees a little already-released text in front, so edge rules (no letter before a card number…)
  * judge the same characters as a scan of the whole text would: the output equals masking the concatenation.
  */
-import { allRulesDeclareNeeds, anyRuleMayMatch, applyHits, findHits, holdBackIn, holdBackOf, holdBackPlan, type CompiledRule, type HoldBackPlan, type Hit } from './rules.js';
+import { beyondRuns, crossingRunsEnd, crossingRunsStart, GrowingRuns, holdBackIn, holdBackPlan, runCrosses, type HoldBackPlan } from './hold-back.js';
+import { allRulesDeclareNeeds, anyRuleMayMatch, applyHits, findHits, type CompiledRule, type Hit } from './rules.js';
 import { appendSummary, clearSummary, emptySummary, type PieceSummary } from './summary.js';
 import type { MaskCounts } from './types.js';
 
-/** Released characters kept as left context; longer than any detector's look-behind (a 4-digit group and its separator). */
+/**
+ * Released characters kept as left context; longer than any detector's look-behind (a 4-digit group and its
+ * separator). A run that goes on across it is judged with the released text behind it (see judgedHits).
+ */
 const CONTEXT = 16;
 const NO_HITS: Hit[] = [];
+/**
+ * A scan from which what could be released waits until it is a quarter of the scan (see waits): the detectors
+ * read the whole scan each time, and a hold this long (a secret's token run, up to 4 KB; a user regex's
+ * 256-character window; a PEM block) was read again after every piece of a few characters: a stream of digits
+ * or base64 in a model's reply cost 3 s of CPU per MB that way.
+ */
+const LOOK_EVERY_FROM = 256;
 
 export class StreamingText {
   /** Released context followed by the characters not yet released: what the next scan reads, kept as one string. */
@@ -23,7 +34,14 @@ export class StreamingText {
    */
   private readonly bound: PieceSummary = emptySummary();
   private readonly gated: boolean;
-  private readonly holdPlan: HoldBackPlan | null;
+  private readonly plan: HoldBackPlan | null;
+  /** The hold-back runs at the end of the text, measured a piece at a time; null when a rule has no plan. */
+  private readonly runs: GrowingRuns | null;
+  /**
+   * Released text before the scan: its last characters (at least the plan's longest run), kept as a rope of
+   * what each release dropped and read only to judge a match in a run that crosses the scan's start.
+   */
+  private behind = '';
 
   /** summaryGate: false scans after every piece (for tests that compare the two). */
   constructor(
@@ -32,7 +50,8 @@ export class StreamingText {
     options: { summaryGate?: boolean } = {},
   ) {
     this.gated = options.summaryGate !== false && rules.length > 0 && allRulesDeclareNeeds(rules);
-    this.holdPlan = holdBackPlan(rules);
+    this.plan = holdBackPlan(rules);
+    this.runs = this.plan === null ? null : new GrowingRuns(this.plan);
   }
 
   /** Characters received but not yet released. */
@@ -45,17 +64,41 @@ export class StreamingText {
     if (piece.length === 0) return '';
     this.scan += piece;
     if (this.gated) appendSummary(this.bound, piece);
-    const cut = Math.max(this.base, this.scan.length - holdBackOf(this.scan, this.rules, this.holdPlan));
+    const cut = this.cutAfter(this.scan, 0, this.scan.length, this.base, piece);
     // Nothing can be released (the hold-back covers all that is unreleased: an open PEM block, a number still
     // being written): neither the summary of the held text nor the detectors are needed, whatever they found
     // would be held. Without this, every piece after an unclosed "-----BEGIN … PRIVATE KEY-----" summarised
     // and rescanned up to 16 KB of held text.
-    if (cut === this.base) return this.keep(cut);
+    // Nothing released: the scan and its context stay as they are.
+    if (cut < 0 || cut === this.base) return '';
     if (this.gated && !this.mayMatch(this.scan, 0, this.scan.length)) return this.release(cut, NO_HITS);
     const out = this.release(cut);
     // Detectors ran: start again from the exact summary of what is kept.
     if (this.gated) appendSummary(clearSummary(this.bound), this.scan);
     return out;
+  }
+
+  /**
+   * Where the scan text[from, to), unreleased from base and just grown by piece, may be cut: to less its
+   * hold-back, not before base; or -1 when what it could release waits for more (see waits). The runs are
+   * measured on the piece alone, and when their hold-back's bound already makes the release wait, the scan is
+   * not read at all (a string grown by += is flattened by the first read: a copy of the whole scan per piece).
+   * The rest of the hold-back (an open PEM block, a regex window) is measured on the unreleased text and
+   * CONTEXT before it.
+   */
+  private cutAfter(text: string, from: number, to: number, base: number, piece: string): number {
+    const near = Math.max(from, base - CONTEXT);
+    if (this.runs === null) return cutOrWait(from, to, base, to - holdBackIn(text, near, to, this.rules, null));
+    this.runs.add(piece);
+    // A short scan is read at once (as cheap as the bounds). A long one is not read when a run holds all that is
+    // unreleased (a token being written: nothing to release), or when the release would wait even by the
+    // runs' largest hold-back (the exact one is smaller or equal: its release would wait too).
+    if (to - from >= LOOK_EVERY_FROM) {
+      if (to - this.runs.bound(to - from, false) <= base) return base;
+      const boundCut = to - this.runs.bound(to - from, true);
+      if (boundCut > base && waits(boundCut - base, to - from)) return -1;
+    }
+    return cutOrWait(from, to, base, to - Math.max(this.runs.holdBack(text, from, to), beyondRuns(text, near, to, this.plan!)));
   }
 
   /**
@@ -81,6 +124,8 @@ export class StreamingText {
     let start = 0;
     let end = this.scan.length;
     let base = this.base;
+    // all[0, dropped) is in behind or was before it.
+    let dropped = 0;
     for (let i = 0; i < pieces.length; i++) {
       const piece = pieces[i]!;
       if (piece.length === 0) {
@@ -89,21 +134,28 @@ export class StreamingText {
       }
       end += piece.length;
       if (this.gated) appendSummary(this.bound, piece);
-      const cut = Math.max(base, end - holdBackIn(all, start, end, this.rules, this.holdPlan));
-      if (cut === base || (this.gated && !this.mayMatch(all, start, end))) {
-        // release(cut, NO_HITS) on all[start, end) (push: nothing releasable, or nothing can match).
+      const cut = this.cutAfter(all, start, end, base, piece);
+      if (cut < 0 || cut === base) {
+        released[i] = '';
+        continue;
+      }
+      if (this.gated && !this.mayMatch(all, start, end)) {
+        // release(cut, NO_HITS) on all[start, end) (push: nothing can match).
         released[i] = all.slice(base, cut);
         start = Math.max(start, cut - CONTEXT);
         base = cut;
         continue;
       }
+      this.drop(all, dropped, start);
       this.scan = all.slice(start, end);
       this.base = base - start;
       released[i] = this.release(cut - start);
       if (this.gated) appendSummary(clearSummary(this.bound), this.scan);
       start = end - this.scan.length;
+      dropped = start;
       base = start + this.base;
     }
+    this.drop(all, dropped, start);
     this.scan = start === 0 && end === all.length ? all : all.slice(start, end);
     this.base = base - start;
     return released;
@@ -122,7 +174,7 @@ export class StreamingText {
     const scan = this.scan;
     const base = this.base;
     let cut = cutAt;
-    const hits = known ?? findHits(scan, this.rules);
+    const hits = known ?? this.judgedHits(scan);
     // A match that straddles the cut is held whole: more text may still change it.
     for (const h of hits) if (h.start < cut && h.end > cut) cut = Math.max(base, h.start);
     // A match reaching back into released text cannot happen while every detector's hold-back is right; if it
@@ -133,11 +185,64 @@ export class StreamingText {
     return out;
   }
 
+  /**
+   * The scan's matches. A detector judges a run by its whole length (twenty digits are no card number; a token
+   * of 300 characters is no key): when a match begins in a run that goes on before the scan, the scan saw only
+   * the run's end, and the run is judged again with the released text behind it. Rare: only then is behind read.
+   */
+  private judgedHits(scan: string): Hit[] {
+    const hits = findHits(scan, this.rules);
+    const behind = this.behind;
+    if (hits.length === 0 || behind.length === 0 || this.plan === null) return hits;
+    const runEnd = crossingRunsEnd(scan, behind.charCodeAt(behind.length - 1), this.plan);
+    if (runEnd < 0 || hits[0]!.start >= runEnd) return hits;
+    const from = crossingRunsStart(behind, scan.charCodeAt(0), this.plan);
+    const shift = behind.length - from;
+    const whole = findHits(behind.slice(from) + scan, this.rules);
+    const judged: Hit[] = [];
+    for (const h of whole) if (h.end > shift) judged.push({ ...h, start: h.start - shift, end: h.end - shift });
+    return judged;
+  }
+
   /** Keep the scan from CONTEXT characters before the cut; returns '' (what a release with nothing final gives). */
   private keep(cut: number): string {
     const keepFrom = Math.max(0, cut - CONTEXT);
-    if (keepFrom > 0) this.scan = this.scan.slice(keepFrom);
+    if (keepFrom > 0) {
+      this.drop(this.scan, 0, keepFrom);
+      this.scan = this.scan.slice(keepFrom);
+    }
     this.base = cut - keepFrom;
     return '';
   }
+
+  /**
+   * Add text[from, to), released and leaving the scan, to behind; behind keeps twice the longest run at most,
+   * and nothing when no run goes on across `to` (no later scan's run can reach back past it).
+   */
+  private drop(text: string, from: number, to: number): void {
+    if (to <= from || this.plan === null) return;
+    if (!runCrosses(text, to, this.plan)) {
+      this.behind = '';
+      return;
+    }
+    this.behind += text.slice(from, to);
+    if (this.behind.length > 2 * this.plan.longestCap) this.behind = this.behind.slice(-this.plan.longestCap);
+  }
+}
+
+/** The cut at cutAt (not before base) of the scan [from, to), or -1 when it waits. */
+function cutOrWait(from: number, to: number, base: number, cutAt: number): number {
+  const cut = Math.max(base, cutAt);
+  return cut > base && waits(cut - base, to - from) ? -1 : cut;
+}
+
+/**
+ * Whether what could be released (releasable characters of the scan: the held text and its context) waits for
+ * more: while the scan is long, until it is a quarter of it, so each character is read by the detectors about
+ * five times at most whatever the pieces' sizes.
+ * A piece that ends the hold (the end of a long run) makes most of it releasable: that is released at once.
+ * Holding more than the hold-back needs never changes the output, only when it is sent.
+ */
+function waits(releasable: number, held: number): boolean {
+  return held >= LOOK_EVERY_FROM && releasable * 4 < held;
 }

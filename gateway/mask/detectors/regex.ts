@@ -1,4 +1,4 @@
-import { starAlnum } from '../shapes.js';
+import { asciiSet, type HoldRun, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
 /**
@@ -6,6 +6,10 @@ import { docsUrl, type Detector, type Span } from '../types.js';
  * this many characters are guaranteed across streamed pieces (documented).
  */
 export const REGEX_STREAM_WINDOW = 256;
+
+/** No run: the window is held whatever its characters (holdBackBeyondRun), so a stream can plan its hold-back. */
+const NO_RUN: HoldRun = { run: asciiSet(() => false), start: null, cap: 0 };
+const windowOf = (text: string, from = 0, to = text.length): number => Math.min(to - from, REGEX_STREAM_WINDOW);
 
 export const regex: Detector = {
   meta: { name: 'regex', description: 'A named regular expression from the policy ("name" and "pattern").', url: docsUrl('regex') },
@@ -26,7 +30,9 @@ export const regex: Detector = {
         return spans;
       },
       partial: (value) => starAlnum(value, 0, 0),
-      holdBack: (text) => Math.min(text.length, REGEX_STREAM_WINDOW),
+      holdRun: NO_RUN,
+      holdBackBeyondRun: windowOf,
+      holdBack: (text) => windowOf(text),
     };
   },
 };

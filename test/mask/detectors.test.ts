@@ -22,6 +22,9 @@ runDetectorTable('credit_card', {
     { text: 'qty 12 4111 1111 1111 1111', found: ['4111 1111 1111 1111'] },
     { text: 'card 4111 1111 1111 1111 123 (cvv)', found: ['4111 1111 1111 1111'], output: 'card 4111 **** **** 1111 123 (cvv)' },
     { text: '18 digits 6011 0009 9013 9424 18', found: ['6011 0009 9013 9424 18'] },
+    // One after the other with the same separator: the second starts right where the first ends.
+    { text: 'cards 4111 1111 1111 1111 5555 5555 5555 4444 on file', found: ['4111 1111 1111 1111', '5555 5555 5555 4444'], output: 'cards 4111 **** **** 1111 5555 **** **** 4444 on file' },
+    { text: '4111-1111-1111-1111-4012-8888-8888-1881', found: ['4111-1111-1111-1111', '4012-8888-8888-1881'] },
   ],
 });
 

@@ -41,15 +41,19 @@ function groupsOf(text: string, start: number, end: number): Group[] {
   return groups;
 }
 
-/** The longest PAN starting at group g (as one plain group or a known layout with one separator), or null. */
-function panAt(text: string, groups: Group[], g: number): Span | null {
+/**
+ * The longest PAN starting at group g (as one plain group or a known layout with one separator), or null.
+ * afterCard: group g follows a card just found (two cards written one after the other).
+ */
+function panAt(text: string, groups: Group[], g: number, afterCard: boolean): Span | null {
   const first = groups[g]!;
   const len0 = first.end - first.start;
   if (len0 >= 13 && len0 <= 19) return panValid(text.slice(first.start, first.end)) ? { start: first.start, end: first.end } : null;
   if (len0 !== 4 || first.sep === '') return null;
-  // Inside a longer sequence of 4-digit groups ("6454-8671-4991-9179-00") a card starts at its first group only.
+  // Inside a longer sequence of 4-digit groups ("6454-8671-4991-9179-00") a card starts at its first group only,
+  // or right after another card ("4111 1111 1111 1111 5555 5555 5555 4444": both are cards).
   const prev = groups[g - 1];
-  if (prev && prev.end - prev.start === 4 && prev.sep === first.sep) return null;
+  if (!afterCard && prev && prev.end - prev.start === 4 && prev.sep === first.sep) return null;
   for (const layout of LAYOUTS) {
     if (g + layout.length > groups.length) continue;
     let ok = true;
@@ -73,10 +77,12 @@ function scanRun(text: string, start: number, end: number, spans: Span[]): void 
   const gluedStart = start > 0 && isWord(text.charCodeAt(start - 1));
   const gluedEnd = end < text.length && isWord(text.charCodeAt(end));
   const groups = groupsOf(text, start, end);
+  let cardEnd = -1;
   for (let g = 0; g < groups.length; g++) {
-    const span = panAt(text, groups, g);
+    const span = panAt(text, groups, g, groups[g - 1]?.end === cardEnd);
     if (!span || (gluedStart && span.start === start) || (gluedEnd && span.end === end)) continue;
     spans.push(span);
+    cardEnd = span.end;
     while (g + 1 < groups.length && groups[g + 1]!.start < span.end) g++;
   }
 }

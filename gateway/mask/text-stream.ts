@@ -19,9 +19,11 @@ const NO_HITS: Hit[] = [];
  * A scan from which what could be released waits until it is a quarter of the scan (see waits): the detectors
  * read the whole scan each time, and a hold this long (a secret's token run, up to 4 KB; a user regex's
  * 256-character window; a PEM block) was read again after every piece of a few characters: a stream of digits
- * or base64 in a model's reply cost 3 s of CPU per MB that way.
+ * or base64 in a model's reply cost 3 s of CPU per MB that way. From 32 characters: a stream dense with values
+ * (each held while it is written) is looked at about a third as often; prose (a scan of its context and last
+ * word) is not held back by it.
  */
-const LOOK_EVERY_FROM = 256;
+const LOOK_EVERY_FROM = 32;
 
 export class StreamingText {
   /** Released context followed by the characters not yet released: what the next scan reads, kept as one string. */
@@ -42,6 +44,8 @@ export class StreamingText {
    * what each release dropped and read only to judge a match in a run that crosses the scan's start.
    */
   private behind = '';
+  /** The cut the last piece waited at (in the scan's positions; -1 after a release). */
+  private waitedAt = -1;
 
   /** summaryGate: false scans after every piece (for tests that compare the two). */
   constructor(
@@ -88,7 +92,7 @@ export class StreamingText {
    */
   private cutAfter(text: string, from: number, to: number, base: number, piece: string): number {
     const near = Math.max(from, base - CONTEXT);
-    if (this.runs === null) return cutOrWait(from, to, base, to - holdBackIn(text, near, to, this.rules, null));
+    if (this.runs === null) return this.cutOrWait(from, to, base, to - holdBackIn(text, near, to, this.rules, null));
     this.runs.add(piece);
     // A short scan is read at once (as cheap as the bounds). A long one is not read when a run holds all that is
     // unreleased (a token being written: nothing to release), or when the release would wait even by the
@@ -96,9 +100,24 @@ export class StreamingText {
     if (to - from >= LOOK_EVERY_FROM) {
       if (to - this.runs.bound(to - from, false) <= base) return base;
       const boundCut = to - this.runs.bound(to - from, true);
-      if (boundCut > base && waits(boundCut - base, to - from)) return -1;
+      if (boundCut > this.waitedAt && boundCut > base && waits(boundCut - base, to - from)) return this.wait(boundCut);
     }
-    return cutOrWait(from, to, base, to - Math.max(this.runs.holdBack(text, from, to), beyondRuns(text, near, to, this.plan!)));
+    return this.cutOrWait(from, to, base, to - Math.max(this.runs.holdBack(text, from, to), beyondRuns(text, near, to, this.plan!)));
+  }
+
+  /**
+   * The cut at cutAt (not before base) of the scan [from, to), or -1 when it waits: only while each piece moves
+   * the cut on (a run being written); when the cut stays (a hold that keeps all that follows, like a PEM block),
+   * waiting would hold the text before it until the hold ends.
+   */
+  private cutOrWait(from: number, to: number, base: number, cutAt: number): number {
+    const cut = Math.max(base, cutAt);
+    return cut > this.waitedAt && cut > base && waits(cut - base, to - from) ? this.wait(cut) : cut;
+  }
+
+  private wait(cut: number): number {
+    this.waitedAt = cut;
+    return -1;
   }
 
   /**
@@ -144,6 +163,7 @@ export class StreamingText {
         released[i] = all.slice(base, cut);
         start = Math.max(start, cut - CONTEXT);
         base = cut;
+        this.waitedAt = -1;
         continue;
       }
       this.drop(all, dropped, start);
@@ -156,6 +176,7 @@ export class StreamingText {
       base = start + this.base;
     }
     this.drop(all, dropped, start);
+    if (this.waitedAt >= 0) this.waitedAt -= start;
     this.scan = start === 0 && end === all.length ? all : all.slice(start, end);
     this.base = base - start;
     return released;
@@ -212,6 +233,7 @@ export class StreamingText {
       this.scan = this.scan.slice(keepFrom);
     }
     this.base = cut - keepFrom;
+    this.waitedAt = -1;
     return '';
   }
 
@@ -228,12 +250,6 @@ export class StreamingText {
     this.behind += text.slice(from, to);
     if (this.behind.length > 2 * this.plan.longestCap) this.behind = this.behind.slice(-this.plan.longestCap);
   }
-}
-
-/** The cut at cutAt (not before base) of the scan [from, to), or -1 when it waits. */
-function cutOrWait(from: number, to: number, base: number, cutAt: number): number {
-  const cut = Math.max(base, cutAt);
-  return cut > base && waits(cut - base, to - from) ? -1 : cut;
 }
 
 /**

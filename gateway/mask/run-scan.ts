@@ -193,7 +193,8 @@ function stretchAt(bytes: Uint8Array, len: number, i: number, scan: RunScan): nu
   if (end - start < 0x8000) {
     scan.stretchDigits.push(lanes & 0xffff);
     scan.stretchPluses.push(Math.floor(lanes / 0x10000) & 0xffff);
-    scan.stretchSeparators.push(Math.floor(lanes / 0x100000000));
+    // An int32 (| 0: a small integer, where Math.floor's result would fill the array with doubles).
+    scan.stretchSeparators.push(Math.floor(lanes / 0x100000000) | 0);
   } else countStretch(bytes, start, end, scan);
   return end;
 }

@@ -128,13 +128,13 @@ export function findInWindows(text: string, windowed: readonly CompiledRule[], s
  * every stretch of a long body (a date, a timestamp: thousands per megabyte), where meets() on a summary object
  * cost more than the windows' detectors.
  */
-function stretchNeeds(windowed: readonly CompiledRule[]): number[] {
+export function stretchNeeds(windowed: readonly CompiledRule[]): number[] {
   const triples: number[] = [];
   for (const rule of windowed) for (const n of rule.detector.needs as TextSummary[]) triples.push(n.digits, n.plus, n.separators);
   return triples;
 }
 
-function meetsAny(needs: readonly number[], digits: number, pluses: number, separators: number): boolean {
+export function meetsAny(needs: readonly number[], digits: number, pluses: number, separators: number): boolean {
   for (let i = 0; i < needs.length; i += 3) if (digits >= needs[i]! && pluses >= needs[i + 1]! && separators >= needs[i + 2]!) return true;
   return false;
 }

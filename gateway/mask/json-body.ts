@@ -57,7 +57,7 @@ export function maskJsonChunks(chunks: readonly Buffer[], rules: readonly Compil
 /** The body's bytes with the edits applied (positions are byte offsets: the body is ASCII), in OUT_PIECE pieces. */
 function pushEdited(body: Buffer, edits: readonly Edit[], push: (piece: Buffer) => void): void {
   let total = body.length;
-  const sizes = edits.map((e) => Buffer.byteLength(e.replacement, 'utf8'));
+  const sizes = edits.map((e) => utf8Length(e.replacement));
   for (let k = 0; k < edits.length; k++) total += sizes[k]! - (edits[k]!.end - edits[k]!.start);
   const out = new PieceWriter(total, push);
   let copied = 0;
@@ -70,7 +70,17 @@ function pushEdited(body: Buffer, edits: readonly Edit[], push: (piece: Buffer) 
   out.end();
 }
 
-/** Output of a known total length, written into pieces of at most OUT_PIECE bytes (copies, no views made). */
+function isAsciiString(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
+}
+
+/** Buffer.byteLength(s, 'utf8') without the call for an ASCII string (most replacements). */
+function utf8Length(s: string): number {
+  return isAsciiString(s) ? s.length : Buffer.byteLength(s, 'utf8');
+}
+
+/** Output of a known total length, written into pieces of at most OUT_PIECE bytes (copies: no view of the body is pushed). */
 class PieceWriter {
   private piece: Buffer;
   private used = 0;
@@ -84,9 +94,11 @@ class PieceWriter {
   bytes(src: Buffer, from: number, to: number): void {
     while (from < to) {
       if (this.used === this.piece.length) this.next();
-      const n = src.copy(this.piece, this.used, from, Math.min(to, from + this.piece.length - this.used));
-      this.used += n;
-      from += n;
+      const end = Math.min(to, from + this.piece.length - this.used);
+      // set of a subarray: Buffer's copy validates its arguments and makes the same view itself.
+      this.piece.set(src.subarray(from, end), this.used);
+      this.used += end - from;
+      from = end;
     }
   }
 
@@ -96,7 +108,12 @@ class PieceWriter {
       if (size > OUT_PIECE) return this.bytes(Buffer.from(s, 'utf8'), 0, size);
       this.next();
     }
-    this.used += this.piece.write(s, this.used, 'utf8');
+    if (size === s.length) {
+      // ASCII (most replacements are a few dozen characters): written here, not through the binding's encoder.
+      const piece = this.piece;
+      for (let i = 0, at = this.used; i < size; i++, at++) piece[at] = s.charCodeAt(i);
+      this.used += size;
+    } else this.used += this.piece.write(s, this.used, 'utf8');
   }
 
   end(): void {

@@ -6,7 +6,7 @@ import { DETECTORS } from './registry.js';
 import { RUN_SCAN_FROM, scanRuns, type RunClass } from './run-scan.js';
 import { starAlnum } from './shapes.js';
 import { meets, summarize, type TextSummary } from './summary.js';
-import { findInWindows, WINDOWED_FROM } from './windows.js';
+import { findInWindows, stretchNeeds, WINDOWED_FROM } from './windows.js';
 import type { DetectorInstance, MaskCounts } from './types.js';
 
 export interface CompiledRule {
@@ -135,7 +135,7 @@ export function findAll(text: string, rules: readonly CompiledRule[], bytes: Uin
     for (const s of rule.detector.find(text)) all.push({ start: s.start, end: s.end, rule });
   }
   if (windowed === null && anchored === null) return all;
-  const scan = scanned ? scanRuns(text, runClassesOf(anchored), bytes) : null;
+  const scan = scanned ? scanRuns(text, runClassesOf(anchored), bytes, stretchNeeds(windowed ?? [])) : null;
   if (anchored !== null) {
     for (const rule of anchored) {
       const anchor = rule.detector.inRuns!;

@@ -15,7 +15,7 @@
  */
 import type { AsciiSet } from './shapes.js';
 import { keptScratch } from './latin1.js';
-import { STRETCH_CLASS } from './windows.js';
+import { meetsAny, STRETCH_CLASS } from './windows.js';
 
 /**
  * Texts this long or longer get the scan (and the JSON masker its bytes); below it, setting up costs about what
@@ -40,8 +40,10 @@ export type Runs = number[];
 export interface RunScan {
   /** The classes scanned, in order. */
   classes: readonly RunClass[];
-  /** Runs of digits and separators at least STRETCH_MIN long. */
+  /** Runs of digits and separators at least STRETCH_MIN long (those that meet one of stretchNeeds, when given). */
   stretches: Runs;
+  /** What a stretch must count to be kept: see scanRuns. */
+  stretchNeeds: readonly number[] | null;
   /** The text's bytes (shared scratch: valid until the next scan). */
   bytes: Uint8Array;
   /** For each stretch, its digits, its '+' signs and its other separators (counted on the bytes). */
@@ -86,13 +88,16 @@ function byteTable(set: AsciiSet): Uint8Array {
 
 /**
  * The runs of every class, or null when the text is not all ASCII. known: the text's bytes, when the caller
- * has them and they are all ASCII (at an offset that is a multiple of 4, for the word reads).
+ * has them and they are all ASCII (at an offset that is a multiple of 4, for the word reads). stretchNeeds:
+ * when given, only the stretches that meet one of these needs are kept (windows.ts stretchNeeds: digits, '+'
+ * and separators, as triples; none: no stretch kept). A long body's dates and timestamps meet none, and keeping
+ * them all (7,842 in the 1 MB benchmark body, four arrays) allocated about 1 MB per body for nothing.
  */
-export function scanRuns(text: string, classes: readonly RunClass[], known: Uint8Array | null = null): RunScan | null {
+export function scanRuns(text: string, classes: readonly RunClass[], known: Uint8Array | null = null, stretchNeeds: readonly number[] | null = null): RunScan | null {
   const bytes = known !== null && known.byteOffset % 4 === 0 && known.length >= text.length ? known : asciiBytes(text);
   if (bytes === null) return null;
   const len = text.length;
-  const scan: RunScan = { classes, bytes, stretches: [], stretchDigits: [], stretchPluses: [], stretchSeparators: [], runs: classes.map(() => []) };
+  const scan: RunScan = { classes, bytes, stretches: [], stretchNeeds, stretchDigits: [], stretchPluses: [], stretchSeparators: [], runs: classes.map(() => []) };
   // The first class whose runs are at least STRETCH_MIN long is sampled with the stretches, and the first
   // class found by blocks is looked for in the same 8-byte blocks: one pass for the three.
   let along = -1;
@@ -189,13 +194,19 @@ function stretchAt(bytes: Uint8Array, len: number, i: number, scan: RunScan): nu
     lanes += LANE[k]!;
   }
   if (end - start < STRETCH_MIN) return end;
-  scan.stretches.push(start, end);
   if (end - start < 0x8000) {
-    scan.stretchDigits.push(lanes & 0xffff);
-    scan.stretchPluses.push(Math.floor(lanes / 0x10000) & 0xffff);
-    scan.stretchSeparators.push(Math.floor(lanes / 0x100000000));
+    // An int32 (| 0: a small integer, where Math.floor's result would fill the array with doubles).
+    keepStretch(scan, start, end, lanes & 0xffff, Math.floor(lanes / 0x10000) & 0xffff, Math.floor(lanes / 0x100000000) | 0);
   } else countStretch(bytes, start, end, scan);
   return end;
+}
+
+function keepStretch(scan: RunScan, start: number, end: number, digits: number, pluses: number, separators: number): void {
+  if (scan.stretchNeeds !== null && !meetsAny(scan.stretchNeeds, digits, pluses, separators)) return;
+  scan.stretches.push(start, end);
+  scan.stretchDigits.push(digits);
+  scan.stretchPluses.push(pluses);
+  scan.stretchSeparators.push(separators);
 }
 
 /** Lane increments by stretch kind: digits in bits 0-15, '+' in 16-31, other separators from bit 32 up. */
@@ -211,9 +222,7 @@ function countStretch(bytes: Uint8Array, start: number, end: number, scan: RunSc
     else if (k === 2) pluses++;
     else separators++;
   }
-  scan.stretchDigits.push(digits);
-  scan.stretchPluses.push(pluses);
-  scan.stretchSeparators.push(separators);
+  keepStretch(scan, start, end, digits, pluses, separators);
 }
 
 /**

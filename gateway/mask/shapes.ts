@@ -61,16 +61,22 @@ export function starAlnum(value: string, keepFirst: number, keepLast: number): s
     keepFirst = 0;
     keepLast = 0;
   }
+  // Built from runs (kept characters sliced, stars repeated), not a character at a time: every match of a
+  // body is masked through here, and a string grown one character at a time is a chain of small strings.
   let out = '';
   let seen = 0;
+  let from = 0;
+  let stars = 0;
   for (let i = 0; i < value.length; i++) {
-    const ch = value[i]!;
-    if (!isAlnum(value.charCodeAt(i))) {
-      out += ch;
-      continue;
+    if (isAlnum(value.charCodeAt(i)) && !(seen++ < keepFirst || seen > total - keepLast)) {
+      if (stars === 0 && i > from) out += value.slice(from, i);
+      stars++;
+      from = i + 1;
+    } else if (stars > 0) {
+      out += '*'.repeat(stars);
+      stars = 0;
     }
-    out += seen < keepFirst || seen >= total - keepLast ? ch : '*';
-    seen++;
   }
-  return out;
+  if (stars > 0) out += '*'.repeat(stars);
+  return out + value.slice(from);
 }

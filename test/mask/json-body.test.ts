@@ -65,3 +65,22 @@ test('a replacement longer than an output piece (a 100 KB string decoded precise
   assert.equal(got.out, expected.body);
   assert.deepEqual(got.counts, { credit_card: 1, email: 1 });
 });
+
+test('matches across the boundaries of the output pieces (64 KB) are written whole on both sides', async () => {
+  for (const boundary of [65536, 131072]) {
+    for (let o = -20; o <= 2; o++) {
+      const head = '{"pad":"';
+      const card = '4111 1111 1111 1111';
+      // The card starts o bytes from the boundary; a token replacement of another length in one of every four.
+      const padLength = boundary + o - head.length;
+      const pad = `${'w '.repeat(padLength).slice(0, padLength - 1)} `;
+      const body = Buffer.from(`${head}${pad}${card} and jane.roe@example.com","b":"123-45-6789"}`);
+      assert.equal(body.indexOf(card), boundary + o);
+      const masker = o % 4 === 0 ? compileMasker(ALL_DETECTORS.map((s) => ({ ...s, replace: 'token' as const }))) : whole;
+      const expected = masker.maskJson(body.toString());
+      const got = await through(masker, JSON_BODY, [body]);
+      assert.equal(got.out, expected.body, `card at ${boundary} ${o >= 0 ? '+' : ''}${o}`);
+      assert.deepEqual(got.counts, expected.counts);
+    }
+  }
+});

@@ -9,6 +9,7 @@ import { compileRules, findAll, type CompiledRule, type Hit } from '../../gatewa
 import { asciiBytes, RUN_SCAN_FROM, scanRuns, STRETCH_MIN } from '../../gateway/mask/run-scan.js';
 import { NotJson, QuoteParityFinder, quoteParity, TokenFinder } from '../../gateway/mask/json-tokens.js';
 import { DETECTORS } from '../../gateway/mask/registry.js';
+import { meetsAny, stretchNeeds } from '../../gateway/mask/windows.js';
 import { compileMasker } from '../../gateway/mask/masker.js';
 import { ALL_DETECTORS } from './bodies.js';
 import { brokenIban, brokenPan, formatPan, IBAN_COUNTRIES, phoneNearMiss, printIban, validEmail, validIban, validKey, validPan, validPhone, validSsn } from './generators.js';
@@ -78,6 +79,29 @@ test('scanRuns finds every maximal run of each class the expression finds, and d
   }
   // Non-ASCII at either end, and a lone surrogate.
   for (const text of ['é' + 'a'.repeat(40), 'a'.repeat(40) + 'é', 'a'.repeat(20) + '\ud800' + 'b'.repeat(20), '😀'.repeat(3)]) assert.equal(scanRuns(text, classes), null);
+});
+
+test('scanRuns with stretch needs keeps exactly the stretches (and counts) that meet one of them (seed 95, 300 texts)', () => {
+  const r = new Rng(95);
+  const classes = [secret.inRuns!, iban.inRuns!].map((a) => ({ chars: a.chars, min: a.min }));
+  const windowed = compileRules(ALL_DETECTORS).filter((rule) => rule.detector.digitAnchored);
+  for (const needs of [stretchNeeds(windowed), [], [8, 0, 0], [9, 0, 2, 8, 1, 0]]) {
+    for (let i = 0; i < 100; i++) {
+      const text = longText(r, r.pick([300, 5000])).replace(/[^\x00-\x7f]/g, '~');
+      const all = scanRuns(text, classes)!;
+      const kept = scanRuns(text, classes, null, needs)!;
+      const expected: number[][] = [[], [], [], []];
+      for (let k = 0; k < all.stretchDigits.length; k++) {
+        if (!meetsAny(needs, all.stretchDigits[k]!, all.stretchPluses[k]!, all.stretchSeparators[k]!)) continue;
+        expected[0]!.push(all.stretches[2 * k]!, all.stretches[2 * k + 1]!);
+        expected[1]!.push(all.stretchDigits[k]!);
+        expected[2]!.push(all.stretchPluses[k]!);
+        expected[3]!.push(all.stretchSeparators[k]!);
+      }
+      assert.deepEqual([kept.stretches, kept.stretchDigits, kept.stretchPluses, kept.stretchSeparators], expected, JSON.stringify(text));
+      assert.deepEqual(kept.runs, all.runs);
+    }
+  }
 });
 
 test('secret and iban on the scanned runs find exactly what they find in the whole text (seed 92, 1500 texts)', () => {

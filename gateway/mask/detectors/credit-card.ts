@@ -1,4 +1,3 @@
-import { luhnValid } from '../checksums.js';
 import { asciiSet, type HoldRun, holdRunLength, isDigit, isWord, starAlnum } from '../shapes.js';
 import { docsUrl, type Detector, type Span } from '../types.js';
 
@@ -19,8 +18,33 @@ const LAYOUTS: number[][] = [
   [4, 4, 4, 4, 3], [4, 4, 4, 4, 2], [4, 4, 4, 4, 1], [4, 4, 4, 4], [4, 4, 4, 3], [4, 4, 4, 2], [4, 4, 4, 1], [4, 6, 5], [4, 6, 4],
 ];
 
-function panValid(digits: string): boolean {
-  return digits.length >= 13 && digits.length <= 19 && !/^0+$/.test(digits) && luhnValid(digits);
+/**
+ * Whether the digits of groups [g, g + count), joined, are a PAN: 13–19 digits, not all zeros, passing Luhn.
+ * Read in place: a window of a long body tries up to nine layouts at each group, and joining their digits into
+ * strings cost more than the rest of the search.
+ */
+function groupsValid(text: string, groups: Group[], g: number, count: number): boolean {
+  let length = 0;
+  for (let k = g; k < g + count; k++) length += groups[k]!.end - groups[k]!.start;
+  if (length < 13 || length > 19) return false;
+  // Luhn from the last digit; every digit 0 means all zeros.
+  let sum = 0;
+  let double = false;
+  let nonZero = false;
+  for (let k = g + count - 1; k >= g; k--) {
+    const grp = groups[k]!;
+    for (let i = grp.end - 1; i >= grp.start; i--) {
+      let d = text.charCodeAt(i) - 48;
+      if (d !== 0) nonZero = true;
+      if (double) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+      double = !double;
+    }
+  }
+  return nonZero && sum % 10 === 0;
 }
 
 interface Group {
@@ -48,7 +72,7 @@ function groupsOf(text: string, start: number, end: number): Group[] {
 function panAt(text: string, groups: Group[], g: number, afterCard: boolean): Span | null {
   const first = groups[g]!;
   const len0 = first.end - first.start;
-  if (len0 >= 13 && len0 <= 19) return panValid(text.slice(first.start, first.end)) ? { start: first.start, end: first.end } : null;
+  if (len0 >= 13 && len0 <= 19) return groupsValid(text, groups, g, 1) ? { start: first.start, end: first.end } : null;
   if (len0 !== 4 || first.sep === '') return null;
   // Inside a longer sequence of 4-digit groups ("6454-8671-4991-9179-00") a card starts at its first group only,
   // or right after another card ("4111 1111 1111 1111 5555 5555 5555 4444": both are cards).
@@ -57,17 +81,15 @@ function panAt(text: string, groups: Group[], g: number, afterCard: boolean): Sp
   for (const layout of LAYOUTS) {
     if (g + layout.length > groups.length) continue;
     let ok = true;
-    let digits = '';
     for (let k = 0; k < layout.length && ok; k++) {
       const grp = groups[g + k]!;
       if (grp.end - grp.start !== layout[k]) ok = false;
       else if (k < layout.length - 1 && grp.sep !== first.sep) ok = false;
-      else digits += text.slice(grp.start, grp.end);
     }
     if (!ok) continue;
     // A card may be followed by more digits (a CVV, an expiry): the longest valid layout wins, and masking a
     // little too much is the safe error.
-    if (panValid(digits)) return { start: first.start, end: groups[g + layout.length - 1]!.end };
+    if (groupsValid(text, groups, g, layout.length)) return { start: first.start, end: groups[g + layout.length - 1]!.end };
   }
   return null;
 }

@@ -34,13 +34,13 @@ function groupsOf(text: string, start: number, end: number): Group[] {
   return groups;
 }
 
-function panAt(text: string, groups: Group[], g: number): Span | null {
+function panAt(text: string, groups: Group[], g: number, afterCard: boolean): Span | null {
   const first = groups[g]!;
   const len0 = first.end - first.start;
   if (len0 >= 13 && len0 <= 19) return panValid(text.slice(first.start, first.end)) ? { start: first.start, end: first.end } : null;
   if (len0 !== 4 || first.sep === '') return null;
   const prev = groups[g - 1];
-  if (prev && prev.end - prev.start === 4 && prev.sep === first.sep) return null;
+  if (!afterCard && prev && prev.end - prev.start === 4 && prev.sep === first.sep) return null;
   for (const layout of LAYOUTS) {
     if (g + layout.length > groups.length) continue;
     let ok = true;
@@ -61,10 +61,13 @@ function scanRun(text: string, start: number, end: number, spans: Span[]): void 
   const gluedStart = start > 0 && isWord(text.charCodeAt(start - 1));
   const gluedEnd = end < text.length && isWord(text.charCodeAt(end));
   const groups = groupsOf(text, start, end);
+  let cardEnd = -1;
   for (let g = 0; g < groups.length; g++) {
-    const span = panAt(text, groups, g);
+    // A card may start right after another one (the rule added since: both searches hold it).
+    const span = panAt(text, groups, g, groups[g - 1]?.end === cardEnd);
     if (!span || (gluedStart && span.start === start) || (gluedEnd && span.end === end)) continue;
     spans.push(span);
+    cardEnd = span.end;
     while (g + 1 < groups.length && groups[g + 1]!.start < span.end) g++;
   }
 }

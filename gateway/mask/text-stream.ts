@@ -195,7 +195,7 @@ export class StreamingText {
     const scan = this.scan;
     const base = this.base;
     let cut = cutAt;
-    const hits = known ?? this.judgedHits(scan);
+    const hits = known ?? this.judgedHits(scan, base);
     // A match that straddles the cut is held whole: more text may still change it.
     for (const h of hits) if (h.start < cut && h.end > cut) cut = Math.max(base, h.start);
     // A match reaching back into released text cannot happen while every detector's hold-back is right; if it
@@ -211,12 +211,16 @@ export class StreamingText {
    * of 300 characters is no key): when a match begins in a run that goes on before the scan, the scan saw only
    * the run's end, and the run is judged again with the released text behind it. Rare: only then is behind read.
    */
-  private judgedHits(scan: string): Hit[] {
+  private judgedHits(scan: string, base: number): Hit[] {
     const hits = findHits(scan, this.rules);
     const behind = this.behind;
     if (hits.length === 0 || behind.length === 0 || this.plan === null) return hits;
+    // Only a match that reaches unreleased text can change what is released.
+    let first = 0;
+    while (first < hits.length && hits[first]!.end <= base) first++;
+    if (first === hits.length) return hits;
     const runEnd = crossingRunsEnd(scan, behind.charCodeAt(behind.length - 1), this.plan);
-    if (runEnd < 0 || hits[0]!.start >= runEnd) return hits;
+    if (runEnd < 0 || hits[first]!.start >= runEnd) return hits;
     const from = crossingRunsStart(behind, scan.charCodeAt(0), this.plan);
     const shift = behind.length - from;
     const whole = findHits(behind.slice(from) + scan, this.rules);

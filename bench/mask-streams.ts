@@ -10,18 +10,13 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { compileMasker, type Masker } from '../gateway/mask/index.js';
 import type { MaskSpec } from '../gateway/policy/types.js';
+import { cpuTime, seeded } from './cpu-time.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const WARMUP_MS = Number(process.env.WARMUP_MS ?? 1000);
 const SIZE = 1 << 20;
 
-let seed = 42;
-const rand = (): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x100000000;
-};
+const rand = seeded(42);
 const pick = (s: string): string => s[Math.floor(rand() * s.length)]!;
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const WORDS = 'the a to of and your order was shipped on time please confirm delivery address'.split(' ');
@@ -54,21 +49,6 @@ async function through(masker: Masker, parts: Buffer[]): Promise<void> {
   await pipeline(Readable.from(parts), s, new Writable({ write: (_c, _e, done) => done() }));
 }
 
-/** Median CPU ms of one run, after WARMUP_MS of runs (the process's CPU clock counts V8's compiler threads). */
-async function time(fn: () => Promise<void>): Promise<number> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const warmUntil = performance.now() + WARMUP_MS;
-  for (let i = 0; i < 3 || performance.now() < warmUntil; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const s = process.cpuUsage();
-    await fn();
-    const d = process.cpuUsage(s);
-    t.push((d.user + d.system) / 1e3);
-  }
-  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
-}
-
 const SIX: MaskSpec[] = (['credit_card', 'us_ssn', 'iban', 'email', 'phone', 'secret'] as const).map((detector) => ({ detector, replace: 'partial' }));
 const RULE_SETS: Array<[string, MaskSpec[]]> = [
   ['6 detectors', SIX],
@@ -82,7 +62,7 @@ for (const [rulesName, specs] of RULE_SETS) {
   for (const [name, make] of Object.entries(STREAMS)) {
     const body = sse(make());
     const events = body.toString('latin1').split('\n\n').length - 1;
-    const ms = (await time(() => through(masker, chunks(body, 16384)))) / (body.length / SIZE);
+    const ms = (await cpuTime(() => through(masker, chunks(body, 16384)), ROUNDS, 3, WARMUP_MS)) / (body.length / SIZE);
     if (prose === 0) prose = ms;
     console.log(`| ${rulesName} | ${name} | ${events} | ${ms.toFixed(1)} | ${(SIZE / 1e6 / (ms / 1e3)).toFixed(0)} | ${(ms / prose).toFixed(2)} |`);
   }

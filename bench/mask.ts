@@ -11,6 +11,7 @@ import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { compileMasker, type Masker } from '../gateway/mask/index.js';
 import type { MaskSpec } from '../gateway/policy/types.js';
+import { cpuTime, seeded } from './cpu-time.js';
 
 const quick = process.argv.includes('--quick');
 const ROUNDS = quick ? 5 : 15;
@@ -24,13 +25,7 @@ const WARMUP = Number(process.env.WARMUP ?? 30);
 const WARMUP_MS = Number(process.env.WARMUP_MS ?? 1500);
 
 /** A seeded generator so every run scans the same bytes. */
-let seed = 42;
-const rand = (): number => {
-  seed ^= seed << 13;
-  seed ^= seed >>> 17;
-  seed ^= seed << 5;
-  return (seed >>> 0) / 0x100000000;
-};
+const rand = seeded(42);
 const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)]!;
 const WORDS = 'the a to of and your order was shipped on 2024-01-15 please confirm delivery address refund policy allows returns within 30 days version 1.2.3 customer support ticket number 48213 thanks for waiting we have updated account settings'.split(' ');
 const PII = ['4111 1111 1111 1111', '123-45-6789', 'jane.roe@example.com', 'DE89 3704 0044 0532 0130 00', '+1 415 555 2671', 'sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXyZ0', '5555555555554444'];
@@ -82,31 +77,9 @@ function sseOfSize(bytes: number): string {
   return s + 'data: [DONE]\n\n';
 }
 
-/**
- * Median CPU time (user + system) in ms of fn over ROUNDS runs after a warm-up. CPU time, not wall time: the
- * machine is shared, and the work is single-threaded, so CPU time is the cost per core.
- */
-async function time(fn: () => unknown | Promise<unknown>, rounds = ROUNDS): Promise<number> {
-  // The garbage of the case before (JSON.parse of 1 MB leaves megabytes of objects) is collected first, so its
-  // collection is not billed to this one; this case's own garbage is collected within its rounds.
-  collectGarbage();
-  const warmUntil = performance.now() + WARMUP_MS;
-  for (let i = 0; i < WARMUP || performance.now() < warmUntil; i++) await fn();
-  const t: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const s = process.cpuUsage();
-    await fn();
-    const d = process.cpuUsage(s);
-    t.push((d.user + d.system) / 1e3);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)]!;
-}
-
-const gc = (globalThis as { gc?: () => void }).gc;
-if (gc === undefined) console.error('run with node --expose-gc: without it, one case\'s garbage may be collected in the rounds of the next');
-function collectGarbage(): void {
-  gc?.();
+/** Median CPU ms of fn over ROUNDS runs after the warm-up (see cpu-time.ts). */
+function time(fn: () => unknown | Promise<unknown>, rounds = ROUNDS): Promise<number> {
+  return cpuTime(fn, rounds, WARMUP, WARMUP_MS);
 }
 
 /** The same for something too short for the CPU clock: a batch of n runs, divided by n. */

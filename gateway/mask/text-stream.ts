@@ -2,7 +2,9 @@
  * Masking text that arrives in pieces. After each piece the text is scanned, and everything is released at
  * once except the shortest tail that a match could still extend into (each detector says how long that is).
  * The scan sees a little already-released text in front, so edge rules (no letter before a card number…)
- * judge the same characters as a scan of the whole text would: the output equals masking the concatenation.
+ * judge the same characters as a scan of the whole text would, and a run that goes on before that is judged
+ * with the text behind it: the output equals masking the concatenation. While the scan is long, releases wait
+ * for a quarter of it (see waits), so each character is read a bounded number of times whatever the pieces.
  */
 import { beyondRuns, crossingRunsEnd, crossingRunsStart, GrowingRuns, holdBackIn, holdBackPlan, runCrosses, type HoldBackPlan } from './hold-back.js';
 import { allRulesDeclareNeeds, anyRuleMayMatch, applyHits, findHits, type CompiledRule, type Hit } from './rules.js';
@@ -69,11 +71,10 @@ export class StreamingText {
     this.scan += piece;
     if (this.gated) appendSummary(this.bound, piece);
     const cut = this.cutAfter(this.scan, 0, this.scan.length, this.base, piece);
-    // Nothing can be released (the hold-back covers all that is unreleased: an open PEM block, a number still
-    // being written): neither the summary of the held text nor the detectors are needed, whatever they found
-    // would be held. Without this, every piece after an unclosed "-----BEGIN … PRIVATE KEY-----" summarised
-    // and rescanned up to 16 KB of held text.
-    // Nothing released: the scan and its context stay as they are.
+    // Nothing to release now (it waits, or the hold-back covers all that is unreleased: an open PEM block, a
+    // number still being written): neither the summary of the held text nor the detectors are needed, whatever
+    // they found would be held, and the scan and its context stay as they are. Without this, every piece after
+    // an unclosed "-----BEGIN … PRIVATE KEY-----" summarised and rescanned up to 16 KB of held text.
     if (cut < 0 || cut === this.base) return '';
     if (this.gated && !this.mayMatch(this.scan, 0, this.scan.length)) return this.release(cut, NO_HITS);
     const out = this.release(cut);

@@ -215,13 +215,17 @@ export class StreamingText {
   private judgedHits(scan: string, base: number): Hit[] {
     const hits = findHits(scan, this.rules);
     const behind = this.behind;
-    if (hits.length === 0 || behind.length === 0 || this.plan === null) return hits;
-    // Only a match that reaches unreleased text can change what is released.
-    let first = 0;
-    while (first < hits.length && hits[first]!.end <= base) first++;
-    if (first === hits.length) return hits;
+    if (behind.length === 0 || this.plan === null) return hits;
     const runEnd = crossingRunsEnd(scan, behind.charCodeAt(behind.length - 1), this.plan);
-    if (runEnd < 0 || hits[first]!.start >= runEnd) return hits;
+    if (runEnd < 0) return hits;
+    // A run that goes on into unreleased text may hold a match the scan could not see as one (a card right after
+    // a card that began before the scan). A run within the released context matters only for a match found in
+    // it that reaches unreleased text.
+    if (runEnd <= base) {
+      let first = 0;
+      while (first < hits.length && hits[first]!.end <= base) first++;
+      if (first === hits.length || hits[first]!.start >= runEnd) return hits;
+    }
     const from = crossingRunsStart(behind, scan.charCodeAt(0), this.plan);
     const shift = behind.length - from;
     const whole = findHits(behind.slice(from) + scan, this.rules);

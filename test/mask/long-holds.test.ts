@@ -120,3 +120,17 @@ test('a piece that ends a long run releases the run at once', () => {
   assert.equal(out, `${digits} `, 'everything before the last word is out');
   assert.equal(out + s.flush(), `${digits} and`);
 });
+
+test('a card right after a card is masked in a stream, whatever the pieces (the first card begins before the scan\'s context)', () => {
+  // The dashes of a PEM header being written continue the run of digit groups into held text: the scan that
+  // releases the second card starts inside the first one.
+  const masker = compileMasker(ALL_DETECTORS);
+  const text = 'cards on file: 4012 8888 8888 1881 5105 1051 0510 5100 -----BEGIN and 4111 1111 1111 1111 5555 5555 5555 4444 ok';
+  const whole = masker.maskText(text).text;
+  assert.equal(whole, 'cards on file: 4012 **** **** 1881 5105 **** **** 5100 -----BEGIN and 4111 **** **** 1111 5555 **** **** 4444 ok');
+  for (let size = 1; size <= 8; size++) {
+    const parts: string[] = [];
+    for (let i = 0; i < text.length; i += size) parts.push(text.slice(i, i + size));
+    assert.equal(streamed(masker.rules, parts).text, whole, `pieces of ${size}`);
+  }
+});

@@ -4,7 +4,7 @@
  * all are measured in one backward pass, and a stream measures only the piece it was just given.
  */
 import type { CompiledRule } from './rules.js';
-import type { AsciiSet, HoldRun } from './shapes.js';
+import { inAsciiSet, type HoldRun } from './shapes.js';
 
 /** How many trailing characters any rule could still extend into a match. */
 export function holdBackOf(text: string, rules: readonly CompiledRule[], plan: HoldBackPlan | null = null): number {
@@ -145,8 +145,6 @@ export class GrowingRuns {
     return runsHoldBack(text, from, to, this.plan, this.lengths);
   }
 }
-
-const inAsciiSet = (set: AsciiSet, c: number): boolean => c < 128 && set[c] === 1;
 
 /**
  * Runs of the plan that go on across the boundary between two texts (before ends with the character `last`,

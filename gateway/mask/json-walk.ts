@@ -9,6 +9,7 @@ import { holdsEscape, readText } from './json-escapes.js';
 import { NotJson } from './json-tokens.js';
 import { maskToken, quotedWithHits, type Edit } from './json-rewrite.js';
 import { findAll, resolveOverlaps, type CompiledRule, type Hit } from './rules.js';
+import { isDigit } from './shapes.js';
 import type { MaskCounts } from './types.js';
 
 const MAX_DEPTH = 512;
@@ -20,8 +21,6 @@ const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
-
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 export class Walker {
   private pos = 0;

@@ -16,12 +16,12 @@ export function asciiSet(has: (c: number) => boolean): AsciiSet {
   return t;
 }
 
-const inSet = (set: AsciiSet, c: number): boolean => c < 128 && set[c] === 1;
+export const inAsciiSet = (set: AsciiSet, c: number): boolean => c < 128 && set[c] === 1;
 
 /** Length of the run of characters of inRun at the end of text, capped at cap. */
 export function trailingRun(text: string, inRun: AsciiSet, cap: number): number {
   let n = 0;
-  for (let i = text.length - 1; i >= 0 && n < cap; i--, n++) if (!inSet(inRun, text.charCodeAt(i))) break;
+  for (let i = text.length - 1; i >= 0 && n < cap; i--, n++) if (!inAsciiSet(inRun, text.charCodeAt(i))) break;
   return n;
 }
 
@@ -45,7 +45,7 @@ export function holdRunLength(text: string, h: HoldRun): number {
  */
 export function trailingRunFrom(text: string, inRun: AsciiSet, canStart: AsciiSet, cap: number): number {
   let n = trailingRun(text, inRun, cap);
-  while (n > 0 && !inSet(canStart, text.charCodeAt(text.length - n))) n--;
+  while (n > 0 && !inAsciiSet(canStart, text.charCodeAt(text.length - n))) n--;
   return n;
 }
 

@@ -126,16 +126,24 @@ export class GrowingRuns {
   }
 
   /**
-   * Bounds of the runs' hold-back of a text of this length, read from the lengths alone: at most, every run
-   * capped but not trimmed to a start (trimmed: false); at least, the runs that need no trimming (any character
-   * may start them).
+   * Bounds of the runs' hold-back of a text of this length, read from the lengths alone. At most: every run
+   * capped, not yet trimmed to a character it may start with.
    */
-  bound(length: number, trimmed: boolean): number {
+  atMost(length: number): number {
+    return this.capped(length, true);
+  }
+
+  /** At least: the runs that need no trimming (any of their characters may start them), capped. */
+  atLeast(length: number): number {
+    return this.capped(length, false);
+  }
+
+  private capped(length: number, everyRun: boolean): number {
     const { plan, lengths } = this;
     let most = 0;
     for (let k = 0; k < lengths.length; k++) {
       const h = plan.runs[k]!;
-      if (trimmed || h.start === null) most = Math.max(most, Math.min(lengths[k]!, h.cap));
+      if (everyRun || h.start === null) most = Math.max(most, Math.min(lengths[k]!, h.cap));
     }
     return Math.min(most, length);
   }

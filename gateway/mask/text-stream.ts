@@ -99,9 +99,8 @@ export class StreamingText {
     // unreleased (a token being written: nothing to release), or when the release would wait even by the
     // runs' largest hold-back (the exact one is smaller or equal: its release would wait too).
     if (to - from >= LOOK_EVERY_FROM) {
-      if (to - this.runs.bound(to - from, false) <= base) return base;
-      const boundCut = to - this.runs.bound(to - from, true);
-      if (boundCut > this.waitedAt && boundCut > base && waits(boundCut - base, to - from)) return this.wait(boundCut);
+      if (to - this.runs.atLeast(to - from) <= base) return base;
+      if (this.cutOrWait(from, to, base, to - this.runs.atMost(to - from)) < 0) return -1;
     }
     return this.cutOrWait(from, to, base, to - Math.max(this.runs.holdBack(text, from, to), beyondRuns(text, near, to, this.plan!)));
   }
@@ -113,10 +112,7 @@ export class StreamingText {
    */
   private cutOrWait(from: number, to: number, base: number, cutAt: number): number {
     const cut = Math.max(base, cutAt);
-    return cut > this.waitedAt && cut > base && waits(cut - base, to - from) ? this.wait(cut) : cut;
-  }
-
-  private wait(cut: number): number {
+    if (cut <= this.waitedAt || cut === base || !waits(cut - base, to - from)) return cut;
     this.waitedAt = cut;
     return -1;
   }
@@ -209,8 +205,9 @@ export class StreamingText {
 
   /**
    * The scan's matches. A detector judges a run by its whole length (twenty digits are no card number; a token
-   * of 300 characters is no key): when a match begins in a run that goes on before the scan, the scan saw only
-   * the run's end, and the run is judged again with the released text behind it. Rare: only then is behind read.
+   * of 300 characters is no key): when a run that goes on before the scan reaches held text, or holds the start
+   * of a match that does, the scan saw only the run's end, and it is judged again with the released text behind
+   * it. Only then is behind read.
    */
   private judgedHits(scan: string, base: number): Hit[] {
     const hits = findHits(scan, this.rules);
@@ -234,8 +231,8 @@ export class StreamingText {
     return judged;
   }
 
-  /** Keep the scan from CONTEXT characters before the cut; returns '' (what a release with nothing final gives). */
-  private keep(cut: number): string {
+  /** Keep the scan from CONTEXT characters before the cut. */
+  private keep(cut: number): void {
     const keepFrom = Math.max(0, cut - CONTEXT);
     if (keepFrom > 0) {
       this.drop(this.scan, 0, keepFrom);
@@ -243,7 +240,6 @@ export class StreamingText {
     }
     this.base = cut - keepFrom;
     this.waitedAt = -1;
-    return '';
   }
 
   /**
@@ -268,6 +264,6 @@ export class StreamingText {
  * A piece that ends the hold (the end of a long run) makes most of it releasable: that is released at once.
  * Holding more than the hold-back needs never changes the output, only when it is sent.
  */
-function waits(releasable: number, held: number): boolean {
-  return held >= LOOK_EVERY_FROM && releasable * 4 < held;
+function waits(releasable: number, scanLength: number): boolean {
+  return scanLength >= LOOK_EVERY_FROM && releasable * 4 < scanLength;
 }

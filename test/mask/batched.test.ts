@@ -107,7 +107,7 @@ test('hold-back measured a piece at a time equals the hold-back measured whole, 
       const exactRuns = runs.holdBack(text, from, to);
       const where = `${JSON.stringify(text.slice(Math.max(0, to - 40), to))} [${from}, ${to})`;
       assert.equal(Math.max(exactRuns, beyondRuns(text, from, to, plan)), holdBackIn(text, from, to, rules, plan), where);
-      assert.ok(runs.bound(to - from, false) <= exactRuns && exactRuns <= runs.bound(to - from, true), where);
+      assert.ok(runs.atLeast(to - from) <= exactRuns && exactRuns <= runs.atMost(to - from), where);
     }
   }
 });

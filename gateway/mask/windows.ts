@@ -96,15 +96,10 @@ export function findInWindows(text: string, windowed: readonly CompiledRule[], s
   else {
     windows = [];
     const runs = scan.stretches;
-    const needs = stretchNeeds(windowed);
+    // The scan kept only the stretches that meet one of these rules' needs (findAll gives it stretchNeeds): one
+    // that meets none holds no match, nor does any part of it, and gets no window (a timestamp, a date).
     for (let r = 0, k = 0; r < runs.length; r += 2, k++) {
-      // A stretch that meets no rule's needs holds no match, nor does any part of it (needs hold for every match
-      // whatever its context): it gets no window (a completion's timestamp, a date).
-      const digits = scan.stretchDigits[k]!;
-      const pluses = scan.stretchPluses[k]!;
-      const separators = scan.stretchSeparators[k]!;
-      if (!meetsAny(needs, digits, pluses, separators)) continue;
-      addStretch(windows, counts, text.length, runs[r]!, runs[r + 1]!, digits, pluses, separators);
+      addStretch(windows, counts, text.length, runs[r]!, runs[r + 1]!, scan.stretchDigits[k]!, scan.stretchPluses[k]!, scan.stretchSeparators[k]!);
     }
   }
   for (let w = 0; w < windows.length; w++) {
